@@ -1,0 +1,24 @@
+package io.localstackmount.api;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** What core hands every handler: shared services, owned by core. Handlers keep no other state. */
+public interface FsContext {
+
+    ObjectStore store();
+
+    Namespace namespace();
+
+    OpenFiles openFiles();
+
+    MountOptions options();
+
+    /** The settings config gives the plugin being created. */
+    PluginSettings settings();
+
+    /** Folder for staging files of open, written files; owned by this mount. */
+    Path stagingDir();
+
+    Clock clock();
+}

@@ -1,0 +1,61 @@
+package io.localstackmount.api;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The S3 operations the filesystem needs, synchronously. Implementations translate their own
+ * failures into {@link FsException}: a missing bucket or key is ENOENT, a refused request EACCES,
+ * anything the server or network got wrong EIO. Parallelism lives inside implementations.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    /** Names of all buckets the credentials see, in any order. */
+    List<String> listBuckets();
+
+    boolean bucketExists(String bucket);
+
+    /** Creates a bucket; one that already exists and is ours is not an error. */
+    void createBucket(String bucket);
+
+    /** Deletes an empty bucket; ENOTEMPTY when it still has objects. */
+    void deleteBucket(String bucket);
+
+    /** HEAD of one object; empty when it does not exist. */
+    Optional<ObjectInfo> head(String bucket, String key);
+
+    /** One page of a listing of {@code prefix} with delimiter {@code /}; {@code token} null for the first. */
+    ListPage listPage(String bucket, String prefix, String token, int maxKeys);
+
+    /** Every page of a delimited listing of {@code prefix}. */
+    default Listing list(String bucket, String prefix) {
+        return Listings.all(this, bucket, prefix);
+    }
+
+    /** Reads {@code length} bytes from {@code offset} (fewer at the end of the object) into {@code dst}. */
+    int read(String bucket, String key, long offset, byte[] dst, int dstOffset, int length);
+
+    /** Downloads a whole object into {@code target}, replacing it. */
+    ObjectInfo download(String bucket, String key, Path target) throws IOException;
+
+    /** Uploads {@code source} as the whole object, replacing any previous one only on success. */
+    ObjectInfo upload(String bucket, String key, Path source, Map<String, String> metadata, String contentType);
+
+    /** Uploads a small body, e.g. a folder marker or a symlink. */
+    ObjectInfo put(String bucket, String key, byte[] body, Map<String, String> metadata, String contentType);
+
+    /** Deletes one object; deleting a missing one is not an error (S3 semantics). */
+    void delete(String bucket, String key);
+
+    /** Server-side copy; with {@code metadata} non-null it replaces the user metadata, else keeps it. */
+    ObjectInfo copy(String srcBucket, String srcKey, String dstBucket, String dstKey, Map<String, String> metadata);
+
+    /** A short description for logs, e.g. the endpoint. */
+    String describe();
+
+    @Override
+    void close();
+}

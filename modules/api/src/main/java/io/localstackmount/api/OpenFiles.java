@@ -1,0 +1,21 @@
+package io.localstackmount.api;
+
+import java.util.List;
+
+/** The handle table: the only place that issues handle numbers and remembers open files. */
+public interface OpenFiles {
+
+    long register(OpenFile file);
+
+    /** The open file behind {@code handle}; EBADF when there is none of that type. */
+    <T extends OpenFile> T get(long handle, Class<T> type);
+
+    /** Removes and returns the open file; EBADF when unknown. */
+    OpenFile remove(long handle);
+
+    /** Every open handle on {@code path}. */
+    List<OpenFile> openAt(FsPath path);
+
+    /** Moves every handle at or below {@code from} to the matching path below {@code to}. */
+    void moved(FsPath from, FsPath to);
+}
