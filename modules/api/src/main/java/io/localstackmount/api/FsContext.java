@@ -21,4 +21,7 @@ public interface FsContext {
     Path stagingDir();
 
     Clock clock();
+
+    /** Shared threads for work a handler runs in parallel (copies, prefetch); bounded by core. */
+    java.util.concurrent.ExecutorService workers();
 }

@@ -30,6 +30,12 @@ public interface Namespace {
     /** A local delete removed {@code path}: remember its absence and patch the parent's listing. */
     void removed(FsPath path);
 
+    /**
+     * Keeps {@code folder} in existence after a removal inside it: S3 has no folders, so when the
+     * last key below an implicit folder goes, this writes its marker, as a local disk would keep it.
+     */
+    void keepFolder(FsPath folder);
+
     /** Forgets what is cached about {@code path}, everything below it and its parent's listing. */
     void invalidate(FsPath path);
 

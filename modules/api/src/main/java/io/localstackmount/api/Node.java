@@ -24,6 +24,22 @@ public record Node(String name, NodeType type, long size, Instant mtime, int mod
         return new Node(newName, type, size, mtime, mode, uid, gid, etag);
     }
 
+    public Node withMode(int newMode) {
+        return new Node(name, type, size, mtime, newMode, uid, gid, etag);
+    }
+
+    public Node withOwner(int newUid, int newGid) {
+        return new Node(name, type, size, mtime, mode, newUid, newGid, etag);
+    }
+
+    public Node withMtime(Instant newMtime) {
+        return new Node(name, type, size, newMtime, mode, uid, gid, etag);
+    }
+
+    public Node withEtag(String newEtag) {
+        return new Node(name, type, size, mtime, mode, uid, gid, newEtag);
+    }
+
     public Node withSize(long newSize, Instant newMtime) {
         return new Node(name, type, newSize, newMtime, mode, uid, gid, etag);
     }

@@ -13,6 +13,12 @@ public interface OpenFile {
     /** Attributes of data not yet uploaded, or empty when the handle holds no unsaved data. */
     Optional<Node> unsavedNode();
 
+    /**
+     * Applies an attribute change (chmod, chown, utimens) to unsaved data, so that it is stored with
+     * the upload. Returns false when the handle holds no unsaved data and the change must go to S3.
+     */
+    boolean updateUnsaved(java.util.function.UnaryOperator<Node> change);
+
     /** Frees local resources (staging files) without uploading. */
     void discard();
 }

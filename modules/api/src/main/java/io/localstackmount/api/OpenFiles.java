@@ -16,6 +16,9 @@ public interface OpenFiles {
     /** Every open handle on {@code path}. */
     List<OpenFile> openAt(FsPath path);
 
+    /** Every open handle on a direct child of {@code folder}. */
+    List<OpenFile> openIn(FsPath folder);
+
     /** Moves every handle at or below {@code from} to the matching path below {@code to}. */
     void moved(FsPath from, FsPath to);
 }

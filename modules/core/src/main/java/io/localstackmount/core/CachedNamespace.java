@@ -1,0 +1,393 @@
+package io.localstackmount.core;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.localstackmount.api.Errno;
+import io.localstackmount.api.FolderState;
+import io.localstackmount.api.FsException;
+import io.localstackmount.api.FsPath;
+import io.localstackmount.api.ListPage;
+import io.localstackmount.api.Listing;
+import io.localstackmount.api.MountOptions;
+import io.localstackmount.api.Namespace;
+import io.localstackmount.api.Node;
+import io.localstackmount.api.NodeType;
+import io.localstackmount.api.ObjectInfo;
+import io.localstackmount.api.ObjectStore;
+import io.localstackmount.api.OpenFile;
+import io.localstackmount.api.OpenFiles;
+import io.localstackmount.api.PosixMetadata;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Paths to nodes and folder listings over an {@link ObjectStore}, with two Caffeine caches:
+ * {@code nodes} (path to node, or to "absent" for the negative cache) and {@code folders} (path to
+ * its full listing). A listing fills the node cache of every entry, so {@code ls -l} costs the
+ * listing's pages and nothing per entry.
+ *
+ * <p>Mapping rules: a folder is a key prefix ({@code dir/...}) or a marker object {@code dir/}; a
+ * folder shadows an object of the same name; listed names that cannot be path segments are hidden
+ * (see {@link KeyNames}), each with one warning. Unsaved files of open handles are overlaid on
+ * what S3 says, so a file being written is visible with its local size.
+ *
+ * <p>Expiry: nodes live {@code ttl} from when they were learnt. A listing lives {@code ttl} from when
+ * it was fetched; patching it after a local change does not extend that, so changes made by other
+ * clients still show within the TTL.
+ */
+public final class CachedNamespace implements Namespace {
+    private static final Logger LOG = LoggerFactory.getLogger(CachedNamespace.class);
+
+    private final ObjectStore store;
+    private final OpenFiles openFiles;
+    private final MountOptions options;
+    private final Clock clock;
+    private final Instant mountTime;
+    private final ExecutorService lookups;
+    private final Ticker ticker;
+    private final long ttlNanos;
+    private final Cache<FsPath, Optional<Node>> nodes;
+    private final Cache<FsPath, Folder> folders;
+    /** User metadata seen by HEAD or written here, by object version: listings do not carry it. */
+    private final Cache<String, Map<String, String>> metadataByVersion;
+    private final WarnOnce hiddenKeys = new WarnOnce(LOG);
+
+    /** A folder's listing: entries by name, whether its marker exists, and when it was fetched. */
+    private record Folder(TreeMap<String, Node> entries, boolean hasMarker, long fetchedNanos) {
+        Folder with(String name, Node node) {
+            TreeMap<String, Node> copy = new TreeMap<>(entries);
+            copy.put(name, node);
+            return new Folder(copy, hasMarker, fetchedNanos);
+        }
+
+        Folder without(String name) {
+            TreeMap<String, Node> copy = new TreeMap<>(entries);
+            copy.remove(name);
+            return new Folder(copy, hasMarker, fetchedNanos);
+        }
+    }
+
+    public CachedNamespace(ObjectStore store, OpenFiles openFiles, FsConfig config, Clock clock,
+                           ExecutorService lookups, Ticker ticker) {
+        this.store = store;
+        this.openFiles = openFiles;
+        this.options = config.options();
+        this.clock = clock;
+        this.mountTime = clock.instant();
+        this.lookups = lookups;
+        this.ticker = ticker;
+        this.ttlNanos = config.metadataTtl().toNanos();
+        long negativeNanos = config.negativeTtl().toNanos();
+        long ttl = ttlNanos;
+        this.nodes = Caffeine.newBuilder()
+                .maximumSize(config.cacheEntries())
+                .ticker(ticker)
+                .expireAfter(new Expiry<FsPath, Optional<Node>>() {
+                    @Override
+                    public long expireAfterCreate(FsPath key, Optional<Node> value, long currentTime) {
+                        return value.isPresent() ? ttl : negativeNanos;
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(FsPath key, Optional<Node> value, long currentTime, long currentDuration) {
+                        return expireAfterCreate(key, value, currentTime);
+                    }
+
+                    @Override
+                    public long expireAfterRead(FsPath key, Optional<Node> value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
+        this.folders = Caffeine.newBuilder()
+                // Listings are larger than nodes: a tenth of the entries bounds both similarly.
+                .maximumSize(Math.max(1, config.cacheEntries() / 10))
+                .ticker(ticker)
+                .expireAfter(new Expiry<FsPath, Folder>() {
+                    @Override
+                    public long expireAfterCreate(FsPath key, Folder value, long currentTime) {
+                        return Math.max(0, ttl - (currentTime - value.fetchedNanos()));
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(FsPath key, Folder value, long currentTime, long currentDuration) {
+                        return expireAfterCreate(key, value, currentTime);
+                    }
+
+                    @Override
+                    public long expireAfterRead(FsPath key, Folder value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
+        this.metadataByVersion = Caffeine.newBuilder().maximumSize(config.cacheEntries()).build();
+    }
+
+    @Override
+    public Optional<Node> find(FsPath path) {
+        if (path.isRoot()) {
+            return Optional.of(folderNode(path, mountTime));
+        }
+        Optional<Node> unsaved = unsavedNode(path);
+        if (unsaved.isPresent()) {
+            return unsaved;
+        }
+        Optional<Node> cached = nodes.getIfPresent(path);
+        if (cached != null) {
+            return cached;
+        }
+        Folder parent = folders.getIfPresent(path.parent());
+        if (parent != null) {
+            Optional<Node> fromListing = Optional.ofNullable(parent.entries().get(path.name()));
+            nodes.put(path, fromListing);
+            return fromListing;
+        }
+        Optional<Node> fetched = path.isBucket() ? fetchBucket(path) : fetchObjectPath(path);
+        nodes.put(path, fetched);
+        return fetched;
+    }
+
+    @Override
+    public List<Node> list(FsPath path) {
+        Folder folder = folders.get(path, this::fetchFolder);
+        List<Node> result = new ArrayList<>(folder.entries().values());
+        for (OpenFile file : openFiles.openIn(path)) {
+            Optional<Node> unsaved = file.unsavedNode();
+            if (unsaved.isPresent() && !folder.entries().containsKey(file.path().name())) {
+                result.add(unsaved.get());
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public FolderState folderState(FsPath path) {
+        Folder cached = folders.getIfPresent(path);
+        boolean openChildren = openFiles.openIn(path).stream().anyMatch(f -> f.unsavedNode().isPresent());
+        if (cached != null) {
+            return new FolderState(cached.entries().isEmpty() && !openChildren, cached.hasMarker() || path.isBucket());
+        }
+        if (path.isRoot()) {
+            return new FolderState(false, true);
+        }
+        String prefix = path.childPrefix();
+        ListPage page = store.listPage(path.bucket(), prefix, null, 2);
+        boolean hasMarker = page.objects().stream().anyMatch(o -> o.key().equals(prefix));
+        boolean hasOthers = !page.commonPrefixes().isEmpty()
+                || page.objects().stream().anyMatch(o -> !o.key().equals(prefix));
+        return new FolderState(!hasOthers && !openChildren, hasMarker || path.isBucket());
+    }
+
+    @Override
+    public void created(FsPath path, Node node) {
+        nodes.put(path, Optional.of(node));
+        if (node.etag() != null && !path.isBucket()) {
+            // Remember what we wrote so that later listings of this version keep its attributes.
+            rememberMetadata(path, node);
+        }
+        folders.asMap().computeIfPresent(path.parent(), (p, folder) -> folder.with(path.name(), node));
+    }
+
+    @Override
+    public void removed(FsPath path) {
+        nodes.put(path, Optional.empty());
+        forgetBelow(path);
+        folders.asMap().computeIfPresent(path.parent(), (p, folder) -> folder.without(path.name()));
+    }
+
+    @Override
+    public void keepFolder(FsPath folder) {
+        if (!folder.isObject()) {
+            return;
+        }
+        FolderState state = folderState(folder);
+        if (state.empty() && !state.hasMarker()) {
+            Node node = folderNode(folder, clock.instant());
+            ObjectInfo marker = store.put(folder.bucket(), folder.markerKey(), new byte[0],
+                    PosixMetadata.of(Map.of(), NodeType.DIRECTORY, node.mode(), node.uid(), node.gid(), node.mtime()),
+                    "application/x-directory");
+            LOG.debug("wrote marker {} so that the emptied folder stays", marker.key());
+            folders.asMap().computeIfPresent(folder, (p, f) -> new Folder(f.entries(), true, f.fetchedNanos()));
+            nodes.put(folder, Optional.of(node.withEtag(marker.etag())));
+        }
+    }
+
+    @Override
+    public void invalidate(FsPath path) {
+        nodes.invalidate(path);
+        forgetBelow(path);
+        folders.invalidate(path.parent());
+        nodes.invalidate(path.parent());
+    }
+
+    private void forgetBelow(FsPath path) {
+        folders.invalidate(path);
+        nodes.asMap().keySet().removeIf(p -> !p.equals(path) && path.contains(p));
+        folders.asMap().keySet().removeIf(path::contains);
+    }
+
+    @Override
+    public Node nodeOf(FsPath path, ObjectInfo object) {
+        Map<String, String> meta = object.metadata();
+        if (meta == null) {
+            meta = metadataByVersion.getIfPresent(versionKey(path.bucket(), object));
+        } else {
+            metadataByVersion.put(versionKey(path.bucket(), object), meta);
+        }
+        NodeType type = PosixMetadata.type(meta, NodeType.FILE);
+        int mode = PosixMetadata.mode(meta);
+        int uid = PosixMetadata.uid(meta);
+        int gid = PosixMetadata.gid(meta);
+        Instant mtime = PosixMetadata.mtime(meta);
+        int defaultMode = type == NodeType.DIRECTORY ? options.folderMode() : options.fileMode();
+        return new Node(path.name(), type, type == NodeType.DIRECTORY ? 0 : object.size(),
+                mtime != null ? mtime : object.lastModified(),
+                mode >= 0 ? mode & 07777 : (type == NodeType.SYMLINK ? 0777 : defaultMode),
+                uid >= 0 ? uid : options.uid(), gid >= 0 ? gid : options.gid(), object.etag());
+    }
+
+    @Override
+    public Node folderNode(FsPath path, Instant mtime) {
+        return new Node(path.name(), NodeType.DIRECTORY, 0, mtime, options.folderMode(), options.uid(), options.gid(), null);
+    }
+
+    private Node folderNodeFromMarker(FsPath path, ObjectInfo marker) {
+        Map<String, String> meta = marker.metadata();
+        int mode = PosixMetadata.mode(meta);
+        int uid = PosixMetadata.uid(meta);
+        int gid = PosixMetadata.gid(meta);
+        Instant mtime = PosixMetadata.mtime(meta);
+        return new Node(path.name(), NodeType.DIRECTORY, 0, mtime != null ? mtime : marker.lastModified(),
+                mode >= 0 ? mode & 07777 : options.folderMode(),
+                uid >= 0 ? uid : options.uid(), gid >= 0 ? gid : options.gid(), marker.etag());
+    }
+
+    private void rememberMetadata(FsPath path, Node node) {
+        // Keyed like versionKey(): the etag plus the size identify the version we just wrote.
+        metadataByVersion.put(path.bucket() + "\n" + path.key() + "\n" + node.etag() + "\n" + node.size(),
+                PosixMetadata.of(Map.of(), node.type(), node.mode(), node.uid(), node.gid(), node.mtime()));
+    }
+
+    private static String versionKey(String bucket, ObjectInfo object) {
+        return bucket + "\n" + object.key() + "\n" + object.etag() + "\n" + object.size();
+    }
+
+    private Optional<Node> unsavedNode(FsPath path) {
+        for (OpenFile file : openFiles.openAt(path)) {
+            Optional<Node> node = file.unsavedNode();
+            if (node.isPresent()) {
+                return node;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Node> fetchBucket(FsPath path) {
+        Folder root = folders.getIfPresent(FsPath.ROOT);
+        if (root != null) {
+            return Optional.ofNullable(root.entries().get(path.bucket()));
+        }
+        return store.bucketExists(path.bucket()) ? Optional.of(folderNode(path, mountTime)) : Optional.empty();
+    }
+
+    /** One HEAD and one LIST of {@code key/}, in parallel: a folder shadows an object of the same name. */
+    private Optional<Node> fetchObjectPath(FsPath path) {
+        CompletableFuture<Optional<ObjectInfo>> head =
+                CompletableFuture.supplyAsync(() -> store.head(path.bucket(), path.key()), lookups);
+        ListPage page;
+        try {
+            page = store.listPage(path.bucket(), path.markerKey(), null, 1);
+        } catch (RuntimeException e) {
+            head.cancel(false);
+            throw e;
+        }
+        if (!page.objects().isEmpty() || !page.commonPrefixes().isEmpty()) {
+            String marker = path.markerKey();
+            Optional<ObjectInfo> markerObject = page.objects().stream().filter(o -> o.key().equals(marker)).findFirst();
+            Optional<ObjectInfo> file = join(head);
+            file.ifPresent(f -> hiddenKeys.warn(path.bucket() + "/" + path.key(), "s3://" + path.bucket() + "/" + path.key()
+                    + " is hidden: a folder of the same name shadows it"));
+            return Optional.of(markerObject.map(m -> folderNodeFromMarker(path, m)).orElseGet(() -> folderNode(path, mountTime)));
+        }
+        return join(head).map(info -> nodeOf(path, info));
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new FsException(Errno.EIO, "lookup failed", e.getCause());
+        }
+    }
+
+    private Folder fetchFolder(FsPath path) {
+        long fetched = ticker.read();
+        TreeMap<String, Node> entries = new TreeMap<>();
+        if (path.isRoot()) {
+            for (String bucket : store.listBuckets()) {
+                entries.put(bucket, folderNode(FsPath.ROOT.child(bucket), mountTime));
+            }
+            return new Folder(entries, true, fetched);
+        }
+        String prefix = path.childPrefix();
+        Listing listing = store.list(path.bucket(), prefix);
+        boolean hasMarker = false;
+        for (String common : listing.commonPrefixes()) {
+            String name = common.substring(prefix.length(), common.length() - 1);
+            if (representable(path, common, name)) {
+                FsPath child = path.child(name);
+                entries.put(name, folderNode(child, mountTime));
+            }
+        }
+        for (ObjectInfo object : listing.objects()) {
+            if (object.key().equals(prefix)) {
+                hasMarker = true;
+                continue;
+            }
+            String name = object.key().substring(prefix.length());
+            if (!representable(path, object.key(), name)) {
+                continue;
+            }
+            if (entries.containsKey(name)) {
+                hiddenKeys.warn(path.bucket() + "/" + object.key(), "s3://" + path.bucket() + "/" + object.key()
+                        + " is hidden: a folder of the same name shadows it");
+                continue;
+            }
+            entries.put(name, nodeOf(path.child(name), object));
+        }
+        for (Map.Entry<String, Node> entry : entries.entrySet()) {
+            nodes.put(path.child(entry.getKey()), Optional.of(entry.getValue()));
+        }
+        return new Folder(entries, hasMarker, fetched);
+    }
+
+    private boolean representable(FsPath folder, String key, String name) {
+        String why = KeyNames.whyUnrepresentable(name);
+        if (why != null) {
+            hiddenKeys.warn(folder.bucket() + "/" + key, "s3://" + folder.bucket() + "/" + key + " is hidden: " + why);
+            return false;
+        }
+        return true;
+    }
+
+    /** Drops every cached node and listing, e.g. after the endpoint came back from a restart. */
+    public void clear() {
+        nodes.invalidateAll();
+        folders.invalidateAll();
+    }
+}

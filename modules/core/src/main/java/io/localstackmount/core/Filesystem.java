@@ -1,0 +1,185 @@
+package io.localstackmount.core;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.localstackmount.api.AttrOps;
+import io.localstackmount.api.DirOps;
+import io.localstackmount.api.FileOps;
+import io.localstackmount.api.FsContext;
+import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.HandlerProvider;
+import io.localstackmount.api.MountOptions;
+import io.localstackmount.api.Namespace;
+import io.localstackmount.api.ObjectStore;
+import io.localstackmount.api.OpenFiles;
+import io.localstackmount.api.PluginSettings;
+import io.localstackmount.api.RenameOps;
+import io.localstackmount.api.XattrOps;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A filesystem over one object store: the shared services (namespace, handle table, staging
+ * folder), the handlers the registry selected, and the dispatcher in front of them. The FUSE host
+ * drives the {@link #dispatcher()}; {@link #close()} frees everything at unmount.
+ */
+public final class Filesystem implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Filesystem.class);
+
+    private final ObjectStore store;
+    private final HandleTable handles;
+    private final CachedNamespace namespace;
+    private final ExecutorService workers;
+    private final Path stagingDir;
+    private final Dispatcher dispatcher;
+
+    private Filesystem(ObjectStore store, FsConfig config, PluginRegistry registry) {
+        this.store = store;
+        this.handles = new HandleTable();
+        this.workers = Executors.newCachedThreadPool(daemonThreads("lsm-worker"));
+        this.stagingDir = createStagingDir(config.stagingDir());
+        this.namespace = new CachedNamespace(store, handles, config, Clock.systemUTC(), workers, Ticker.systemTicker());
+        this.dispatcher = new Dispatcher(
+                this.<AttrOps>handler(registry, config, HandlerGroup.ATTRS),
+                this.<DirOps>handler(registry, config, HandlerGroup.DIRS),
+                this.<FileOps>handler(registry, config, HandlerGroup.FILES),
+                this.<RenameOps>handler(registry, config, HandlerGroup.RENAME),
+                this.<XattrOps>handler(registry, config, HandlerGroup.XATTR),
+                config.options().readOnly());
+    }
+
+    /** Builds a filesystem; throws IllegalStateException with a user-facing message when config and plugins disagree. */
+    public static Filesystem create(ObjectStore store, FsConfig config, PluginRegistry registry) {
+        return new Filesystem(store, config, registry);
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+
+    /** Drops every cached attribute and listing. */
+    public void clearCaches() {
+        namespace.clear();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T handler(PluginRegistry registry, FsConfig config, HandlerGroup group) {
+        if (config.disabled().contains(group)) {
+            if (group.required()) {
+                throw new IllegalStateException("the " + group.configName() + " group cannot be disabled: the mount needs it");
+            }
+            LOG.info("{} handlers are disabled in config", group.configName());
+            return null;
+        }
+        var provider = registry.select(group, config.providers().get(group));
+        if (provider.isEmpty()) {
+            if (group.required()) {
+                throw new IllegalStateException("no provider of the " + group.configName()
+                        + " handler group was found: is the localstackmount-plugin-" + group.configName() + " module present?");
+            }
+            LOG.info("no {} provider is present: its operations are unsupported", group.configName());
+            return null;
+        }
+        HandlerProvider<?> chosen = provider.get();
+        LOG.debug("{} handlers: {} from {}", group.configName(), chosen.name(), PluginRegistry.origin(chosen));
+        return (T) chosen.create(new Context(config.settingsOf(group), config.options()));
+    }
+
+    private static Path createStagingDir(Path parent) {
+        try {
+            Files.createDirectories(parent);
+            return Files.createTempDirectory(parent, "mount-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the staging folder under " + parent, e);
+        }
+    }
+
+    static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        int open = handles.size();
+        if (open > 0) {
+            LOG.warn("{} files were still open at unmount; data not flushed by then is not uploaded", open);
+        }
+        handles.discardAll();
+        workers.shutdownNow();
+        try (Stream<Path> files = Files.walk(stagingDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not remove the staging folder {}: {}", stagingDir, e.toString());
+        }
+        store.close();
+    }
+
+    /** The context one plugin sees: shared services plus its own settings. */
+    private final class Context implements FsContext {
+        private final PluginSettings settings;
+        private final MountOptions options;
+
+        Context(PluginSettings settings, MountOptions options) {
+            this.settings = settings;
+            this.options = options;
+        }
+
+        @Override
+        public ObjectStore store() {
+            return store;
+        }
+
+        @Override
+        public Namespace namespace() {
+            return namespace;
+        }
+
+        @Override
+        public OpenFiles openFiles() {
+            return handles;
+        }
+
+        @Override
+        public MountOptions options() {
+            return options;
+        }
+
+        @Override
+        public PluginSettings settings() {
+            return settings;
+        }
+
+        @Override
+        public Path stagingDir() {
+            return stagingDir;
+        }
+
+        @Override
+        public Clock clock() {
+            return Clock.systemUTC();
+        }
+
+        @Override
+        public ExecutorService workers() {
+            return workers;
+        }
+    }
+}

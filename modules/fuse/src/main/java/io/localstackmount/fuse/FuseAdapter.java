@@ -1,0 +1,399 @@
+package io.localstackmount.fuse;
+
+import io.localstackmount.api.Errno;
+import io.localstackmount.api.FsException;
+import io.localstackmount.api.FsPath;
+import io.localstackmount.api.FsStats;
+import io.localstackmount.api.Node;
+import io.localstackmount.api.OpenFlags;
+import io.localstackmount.core.Dispatcher;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.IntSupplier;
+import jnr.ffi.Pointer;
+import jnr.ffi.types.mode_t;
+import jnr.ffi.types.off_t;
+import jnr.ffi.types.size_t;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ru.serce.jnrfuse.FuseFillDir;
+import ru.serce.jnrfuse.FuseStubFS;
+import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
+import ru.serce.jnrfuse.struct.Statvfs;
+import ru.serce.jnrfuse.struct.Timespec;
+
+/**
+ * Translates jnr-fuse callbacks into {@link Dispatcher} calls. Every callback is the same template:
+ * parse the path, call the dispatcher, answer 0 or a byte count; an {@link FsException} becomes its
+ * errno, anything else is logged once with the operation and path and answers EIO. No filesystem
+ * logic lives here.
+ */
+final class FuseAdapter extends FuseStubFS {
+    private static final Logger LOG = LoggerFactory.getLogger(FuseAdapter.class);
+    private static final long UTIME_NOW = (1L << 30) - 1;
+    private static final long UTIME_OMIT = (1L << 30) - 2;
+    private static final int O_ACCMODE = 3;
+    private static final int O_WRONLY = 1;
+    private static final int O_RDWR = 2;
+    private static final int O_EXCL = jnr.constants.platform.OpenFlags.O_EXCL.intValue();
+    private static final int O_TRUNC = jnr.constants.platform.OpenFlags.O_TRUNC.intValue();
+    private static final int O_APPEND = jnr.constants.platform.OpenFlags.O_APPEND.intValue();
+
+    private final Dispatcher fs;
+    private final boolean debug;
+    private final CountDownLatch initialized = new CountDownLatch(1);
+
+    FuseAdapter(Dispatcher fs, boolean debug) {
+        this.fs = fs;
+        this.debug = debug;
+    }
+
+    CountDownLatch initialized() {
+        return initialized;
+    }
+
+    @Override
+    protected String getFSName() {
+        return "localstackmount";
+    }
+
+    @Override
+    public Pointer init(Pointer conn) {
+        initialized.countDown();
+        return null;
+    }
+
+    @Override
+    public int getattr(String path, FileStat stat) {
+        return call("getattr", path, () -> {
+            fill(stat, fs.getattr(FsPath.parse(path)));
+            return 0;
+        });
+    }
+
+    @Override
+    public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
+        return getattr(path, stat);
+    }
+
+    @Override
+    public int readdir(String path, Pointer buf, FuseFillDir filler, @off_t long offset, FuseFileInfo fi) {
+        return call("readdir", path, () -> {
+            List<Node> entries = fs.readdir(FsPath.parse(path));
+            filler.apply(buf, ".", null, 0);
+            filler.apply(buf, "..", null, 0);
+            for (Node entry : entries) {
+                if (filler.apply(buf, entry.name(), null, 0) != 0) {
+                    break;
+                }
+            }
+            return 0;
+        });
+    }
+
+    @Override
+    public int mkdir(String path, @mode_t long mode) {
+        return call("mkdir", path, () -> {
+            fs.mkdir(FsPath.parse(path), (int) mode & 07777);
+            return 0;
+        });
+    }
+
+    @Override
+    public int rmdir(String path) {
+        return call("rmdir", path, () -> {
+            fs.rmdir(FsPath.parse(path));
+            return 0;
+        });
+    }
+
+    @Override
+    public int create(String path, @mode_t long mode, FuseFileInfo fi) {
+        return call("create", path, () -> {
+            fi.fh.set(fs.create(FsPath.parse(path), (int) mode & 07777, flags(fi)));
+            return 0;
+        });
+    }
+
+    @Override
+    public int open(String path, FuseFileInfo fi) {
+        return call("open", path, () -> {
+            fi.fh.set(fs.open(FsPath.parse(path), flags(fi)));
+            return 0;
+        });
+    }
+
+    @Override
+    public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        return call("read", path, () -> {
+            byte[] data = new byte[(int) size];
+            int n = fs.read(FsPath.parse(path), fi.fh.get(), data, offset, (int) size);
+            buf.put(0, data, 0, n);
+            return n;
+        });
+    }
+
+    @Override
+    public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        return call("write", path, () -> {
+            byte[] data = new byte[(int) size];
+            buf.get(0, data, 0, (int) size);
+            return fs.write(FsPath.parse(path), fi.fh.get(), data, offset, (int) size);
+        });
+    }
+
+    @Override
+    public int flush(String path, FuseFileInfo fi) {
+        return call("flush", path, () -> {
+            fs.flush(FsPath.parse(path), fi.fh.get());
+            return 0;
+        });
+    }
+
+    @Override
+    public int fsync(String path, int isdatasync, FuseFileInfo fi) {
+        return call("fsync", path, () -> {
+            fs.fsync(FsPath.parse(path), fi.fh.get());
+            return 0;
+        });
+    }
+
+    @Override
+    public int release(String path, FuseFileInfo fi) {
+        return call("release", path, () -> {
+            fs.release(FsPath.parse(path), fi.fh.get());
+            return 0;
+        });
+    }
+
+    @Override
+    public int truncate(String path, @off_t long size) {
+        return call("truncate", path, () -> {
+            fs.truncate(FsPath.parse(path), size, 0);
+            return 0;
+        });
+    }
+
+    @Override
+    public int ftruncate(String path, @off_t long size, FuseFileInfo fi) {
+        return call("ftruncate", path, () -> {
+            fs.truncate(FsPath.parse(path), size, fi.fh.get());
+            return 0;
+        });
+    }
+
+    @Override
+    public int unlink(String path) {
+        return call("unlink", path, () -> {
+            fs.unlink(FsPath.parse(path));
+            return 0;
+        });
+    }
+
+    @Override
+    public int rename(String oldpath, String newpath) {
+        return call("rename", oldpath + " -> " + newpath, () -> {
+            fs.rename(FsPath.parse(oldpath), FsPath.parse(newpath));
+            return 0;
+        });
+    }
+
+    @Override
+    public int symlink(String oldpath, String newpath) {
+        return call("symlink", newpath, () -> {
+            fs.symlink(oldpath, FsPath.parse(newpath));
+            return 0;
+        });
+    }
+
+    @Override
+    public int readlink(String path, Pointer buf, @size_t long size) {
+        return call("readlink", path, () -> {
+            byte[] target = fs.readlink(FsPath.parse(path)).getBytes(StandardCharsets.UTF_8);
+            int n = (int) Math.min(target.length, size - 1);
+            buf.put(0, target, 0, n);
+            buf.putByte(n, (byte) 0);
+            return 0;
+        });
+    }
+
+    @Override
+    public int link(String oldpath, String newpath) {
+        return call("link", newpath, () -> {
+            throw new FsException(Errno.EPERM, "hard links cannot be represented in S3");
+        });
+    }
+
+    @Override
+    public int mknod(String path, @mode_t long mode, long rdev) {
+        return call("mknod", path, () -> {
+            throw new FsException(Errno.EPERM, "device files, FIFOs and sockets cannot be stored in S3");
+        });
+    }
+
+    @Override
+    public int chmod(String path, @mode_t long mode) {
+        return call("chmod", path, () -> {
+            fs.chmod(FsPath.parse(path), (int) mode & 07777);
+            return 0;
+        });
+    }
+
+    @Override
+    public int chown(String path, long uid, long gid) {
+        return call("chown", path, () -> {
+            fs.chown(FsPath.parse(path), (int) uid, (int) gid);
+            return 0;
+        });
+    }
+
+    @Override
+    public int utimens(String path, Timespec[] timespec) {
+        return call("utimens", path, () -> {
+            Timespec mtime = timespec[1];
+            long nanos = mtime.tv_nsec.longValue();
+            Instant value;
+            if (nanos == UTIME_OMIT) {
+                value = null;
+            } else if (nanos == UTIME_NOW) {
+                value = Instant.now();
+            } else {
+                value = Instant.ofEpochSecond(mtime.tv_sec.get(), nanos);
+            }
+            fs.utimens(FsPath.parse(path), value);
+            return 0;
+        });
+    }
+
+    @Override
+    public int statfs(String path, Statvfs stbuf) {
+        return call("statfs", path, () -> {
+            FsStats s = fs.statfs(FsPath.parse(path));
+            stbuf.f_bsize.set(s.blockSize());
+            stbuf.f_frsize.set(s.blockSize());
+            stbuf.f_blocks.set(s.blocks());
+            stbuf.f_bfree.set(s.freeBlocks());
+            stbuf.f_bavail.set(s.freeBlocks());
+            stbuf.f_files.set(s.files());
+            stbuf.f_ffree.set(s.freeFiles());
+            stbuf.f_favail.set(s.freeFiles());
+            stbuf.f_namemax.set(s.nameMax());
+            return 0;
+        });
+    }
+
+    @Override
+    public int getxattr(String path, String name, Pointer value, @size_t long size) {
+        return call("getxattr", path, () -> {
+            byte[] bytes = fs.getxattr(FsPath.parse(path), name);
+            return copyOut(bytes, value, size);
+        });
+    }
+
+    @Override
+    public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
+        return call("setxattr", path, () -> {
+            byte[] bytes = new byte[(int) size];
+            value.get(0, bytes, 0, (int) size);
+            fs.setxattr(FsPath.parse(path), name, bytes);
+            return 0;
+        });
+    }
+
+    @Override
+    public int listxattr(String path, Pointer list, @size_t long size) {
+        return call("listxattr", path, () -> {
+            StringBuilder names = new StringBuilder();
+            for (String name : fs.listxattr(FsPath.parse(path))) {
+                names.append(name).append('\0');
+            }
+            return copyOut(names.toString().getBytes(StandardCharsets.UTF_8), list, size);
+        });
+    }
+
+    @Override
+    public int removexattr(String path, String name) {
+        return call("removexattr", path, () -> {
+            fs.removexattr(FsPath.parse(path), name);
+            return 0;
+        });
+    }
+
+    /** Size query (size 0) answers the length; a too-small buffer is ERANGE, as getxattr(2) says. */
+    private static int copyOut(byte[] bytes, Pointer dst, long size) {
+        if (size == 0) {
+            return bytes.length;
+        }
+        if (size < bytes.length) {
+            throw new FsException(Errno.ERANGE, "buffer of " + size + " bytes is too small for " + bytes.length);
+        }
+        dst.put(0, bytes, 0, bytes.length);
+        return bytes.length;
+    }
+
+    private static OpenFlags flags(FuseFileInfo fi) {
+        int f = fi.flags.get();
+        int access = f & O_ACCMODE;
+        return new OpenFlags(access != O_WRONLY, access == O_WRONLY || access == O_RDWR,
+                (f & O_TRUNC) != 0, (f & O_APPEND) != 0, (f & O_EXCL) != 0);
+    }
+
+    private static void fill(FileStat stat, Node node) {
+        int type = switch (node.type()) {
+            case FILE -> FileStat.S_IFREG;
+            case DIRECTORY -> FileStat.S_IFDIR;
+            case SYMLINK -> FileStat.S_IFLNK;
+        };
+        stat.st_mode.set(type | node.mode());
+        stat.st_nlink.set(node.isDirectory() ? 2 : 1);
+        stat.st_uid.set(node.uid());
+        stat.st_gid.set(node.gid());
+        stat.st_size.set(node.size());
+        stat.st_blocks.set((node.size() + 511) / 512);
+        long sec = node.mtime().getEpochSecond();
+        long nsec = node.mtime().getNano();
+        stat.st_mtim.tv_sec.set(sec);
+        stat.st_mtim.tv_nsec.set(nsec);
+        stat.st_ctim.tv_sec.set(sec);
+        stat.st_ctim.tv_nsec.set(nsec);
+        stat.st_atim.tv_sec.set(sec);
+        stat.st_atim.tv_nsec.set(nsec);
+    }
+
+    /** The callback template: errno from FsException, EIO with one log line for anything else. */
+    private int call(String op, String path, IntSupplier body) {
+        long start = debug ? System.nanoTime() : 0;
+        int result;
+        try {
+            result = body.getAsInt();
+        } catch (FsException e) {
+            result = -ErrnoNumbers.of(e.errno());
+            logFailure(op, path, e);
+        } catch (RuntimeException | Error e) {
+            result = -ErrnoNumbers.of(Errno.EIO);
+            LOG.error("{} {} failed unexpectedly: {}", op, path, e.toString());
+            LOG.debug("stack trace of the failure above", e);
+        }
+        if (debug) {
+            LOG.info("{} {} -> {} ({} us)", op, path, result, (System.nanoTime() - start) / 1000);
+        }
+        return result;
+    }
+
+    private static void logFailure(String op, String path, FsException e) {
+        switch (e.errno()) {
+            // Expected answers to probes: editors, git and shells look up missing names all the time.
+            case ENOENT, ENODATA -> LOG.debug("{} {}: {}", op, path, e.getMessage());
+            case EIO -> {
+                LOG.warn("{} {}: {}", op, path, e.getMessage());
+                if (e.getCause() != null) {
+                    LOG.debug("cause", e.getCause());
+                }
+            }
+            default -> LOG.info("{} {}: {}", op, path, e.getMessage());
+        }
+    }
+}

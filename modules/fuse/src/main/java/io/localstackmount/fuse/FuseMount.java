@@ -1,0 +1,196 @@
+package io.localstackmount.fuse;
+
+import io.localstackmount.core.Dispatcher;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One kernel mount: starts libfuse's loop on its own thread, waits for the {@code init} callback
+ * as the sign that the mount answers, and unmounts cleanly. A busy mount point (a shell sitting in
+ * it) is reported with the command that frees it and retried; after {@code busyTimeout} it is
+ * detached lazily so that no dead "Transport endpoint is not connected" mount stays behind.
+ */
+public final class FuseMount implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FuseMount.class);
+    private static final Duration MOUNT_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Path mountPoint;
+    private final MountSettings settings;
+    private final Thread loop;
+    private volatile boolean unmounted;
+
+    private FuseMount(Path mountPoint, MountSettings settings, Thread loop) {
+        this.mountPoint = mountPoint;
+        this.settings = settings;
+        this.loop = loop;
+    }
+
+    /** Mounts {@code fs} at {@code mountPoint} and returns once the kernel has called init. */
+    public static FuseMount mount(Dispatcher fs, Path mountPoint, MountSettings settings) throws IOException {
+        List<String> problems = FusePrerequisites.problems(settings.allowOther());
+        if (!problems.isEmpty()) {
+            throw new IOException("cannot mount with FUSE:\n  - " + String.join("\n  - ", problems));
+        }
+        Path dir = mountPoint.toAbsolutePath().normalize();
+        if (isMounted(dir)) {
+            throw new IOException(dir + " is already a mount point; unmount it first: fusermount -u " + dir);
+        }
+        Files.createDirectories(dir);
+        FuseAdapter adapter = new FuseAdapter(fs, settings.debug());
+        String[] options = options(settings);
+        AtomicReference<Throwable> loopFailure = new AtomicReference<>();
+        Thread loop = new Thread(() -> {
+            try {
+                adapter.mount(dir, true, false, options);
+            } catch (Throwable t) {
+                loopFailure.set(t);
+            } finally {
+                adapter.initialized().countDown();
+            }
+        }, "fuse-loop");
+        loop.start();
+        try {
+            if (!adapter.initialized().await(MOUNT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IOException("the kernel did not answer the mount of " + dir + " within " + MOUNT_TIMEOUT.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while mounting " + dir, e);
+        }
+        Throwable failure = loopFailure.get();
+        if (failure != null || !loop.isAlive()) {
+            throw new IOException("mounting " + dir + " failed" + (failure == null ? "" : ": " + failure.getMessage())
+                    + " (is the folder empty and not already mounted? run with --debug for libfuse's reason)", failure);
+        }
+        return new FuseMount(dir, settings, loop);
+    }
+
+    private static String[] options(MountSettings settings) {
+        List<String> o = new ArrayList<>();
+        // big_writes: 128 KiB write requests instead of 4 KiB (about 7x faster writes).
+        // atomic_o_trunc: open(O_TRUNC) arrives as one open, not a separate truncate that would upload an empty object.
+        o.add("fsname=localstackmount,subtype=localstackmount,big_writes,max_write=131072,atomic_o_trunc");
+        if (settings.allowOther()) {
+            // Other users go through the kernel's permission checks on our modes.
+            o.add("allow_other,default_permissions");
+        }
+        if (settings.readOnly()) {
+            o.add("ro");
+        }
+        List<String> args = new ArrayList<>();
+        for (String opt : o) {
+            args.add("-o");
+            args.add(opt);
+        }
+        return args.toArray(String[]::new);
+    }
+
+    public Path mountPoint() {
+        return mountPoint;
+    }
+
+    /** Blocks until the mount goes away (unmounted by us, by fusermount -u, or by a signal to libfuse). */
+    public void awaitUnmounted() throws InterruptedException {
+        loop.join();
+    }
+
+    /** Unmounts, retrying while busy, then detaching lazily; safe to call more than once. */
+    @Override
+    public synchronized void close() {
+        if (unmounted) {
+            return;
+        }
+        unmounted = true;
+        long deadline = System.nanoTime() + settings.busyTimeout().toNanos();
+        boolean warned = false;
+        while (isMounted(mountPoint)) {
+            String error = fusermount(false);
+            if (error == null) {
+                break;
+            }
+            if (!error.contains("busy")) {
+                LOG.warn("fusermount -u {} failed: {}; detaching it lazily", mountPoint, error);
+                lazyUnmount();
+                break;
+            }
+            if (!warned) {
+                LOG.warn("{} is busy: a process has its current folder or an open file inside it (often a shell: cd out of it). "
+                        + "Retrying for {} s; 'fusermount -u -z {}' detaches it at once.", mountPoint,
+                        settings.busyTimeout().toSeconds(), mountPoint);
+                warned = true;
+            }
+            if (System.nanoTime() > deadline) {
+                LOG.warn("{} is still busy: detaching it lazily; processes inside it will see errors", mountPoint);
+                lazyUnmount();
+                break;
+            }
+            sleep(500);
+        }
+        try {
+            loop.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (isMounted(mountPoint)) {
+            LOG.error("{} is still mounted; run: fusermount -u -z {}", mountPoint, mountPoint);
+        } else {
+            LOG.info("unmounted {}", mountPoint);
+        }
+    }
+
+    private void lazyUnmount() {
+        String error = fusermount(true);
+        if (error != null) {
+            LOG.error("fusermount -u -z {} failed: {}", mountPoint, error);
+        }
+    }
+
+    /** Runs fusermount; null on success, else what it printed. */
+    private String fusermount(boolean lazy) {
+        String bin = FusePrerequisites.fusermount().map(Path::toString).orElse("fusermount");
+        List<String> cmd = new ArrayList<>(List.of(bin, "-u"));
+        if (lazy) {
+            cmd.add("-z");
+        }
+        cmd.add(mountPoint.toString());
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 ? null : (out.isEmpty() ? "exit code " + p.exitValue() : out);
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /** True when /proc/mounts lists {@code dir} as a mount point. */
+    public static boolean isMounted(Path dir) {
+        String target = dir.toAbsolutePath().normalize().toString().replace(" ", "\\040");
+        try {
+            return Files.readAllLines(Path.of("/proc/mounts")).stream()
+                    .map(l -> l.split(" "))
+                    .anyMatch(f -> f.length > 1 && f[1].equals(target));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/** The jnr-fuse host: the only place where errno numbers and jnr types appear; mount lifecycle. */
+module io.localstackmount.fuse {
+    requires io.localstackmount.core;
+    requires org.jnrproject.ffi;
+    requires org.slf4j;
+
+    exports io.localstackmount.fuse;
+}

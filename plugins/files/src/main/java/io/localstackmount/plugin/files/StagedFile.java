@@ -1,0 +1,237 @@
+package io.localstackmount.plugin.files;
+
+import io.localstackmount.api.Errno;
+import io.localstackmount.api.FsContext;
+import io.localstackmount.api.FsException;
+import io.localstackmount.api.FsPath;
+import io.localstackmount.api.Node;
+import io.localstackmount.api.NodeType;
+import io.localstackmount.api.ObjectInfo;
+import io.localstackmount.api.OpenFile;
+import io.localstackmount.api.OpenFlags;
+import io.localstackmount.api.PosixMetadata;
+import java.io.IOException;
+import java.net.URLConnection;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open file. Until it is written it reads the stored object through a {@link ReadWindow}.
+ * The first change makes its content local: a staging file in the mount's staging folder (never
+ * the heap), filled from S3 only when the change does not replace the whole content. {@link #save}
+ * uploads a dirty file; a failed upload leaves the stored object untouched and the file dirty, so
+ * that the failure reaches close()/fsync() and a later flush can retry.
+ *
+ * <p>Locking: every method that touches content holds this object's lock; {@link #unsavedNode()}
+ * reads volatile fields only, so that stat of a file being uploaded does not wait for the upload.
+ */
+final class StagedFile implements OpenFile {
+    private static final Logger LOG = LoggerFactory.getLogger(StagedFile.class);
+
+    private final FsContext ctx;
+    private final OpenFlags flags;
+    private final ReadWindow window;
+    private volatile FsPath path;
+    private volatile Node node;
+    private volatile boolean dirty;
+    /** An object is stored under the path: its content and metadata are the base of changes. */
+    private boolean stored;
+    private boolean unlinked;
+    private Path stagingFile;
+    private FileChannel channel;
+
+    private StagedFile(FsContext ctx, FsPath path, Node node, OpenFlags flags, boolean stored) {
+        this.ctx = ctx;
+        this.path = path;
+        this.node = node;
+        this.flags = flags;
+        this.stored = stored;
+        this.window = new ReadWindow(ctx.store());
+    }
+
+    /** An existing object opened for reading or writing. */
+    static StagedFile open(FsContext ctx, FsPath path, Node node, OpenFlags flags) {
+        StagedFile file = new StagedFile(ctx, path, node, flags, true);
+        if (flags.truncate()) {
+            file.truncate(0);
+        }
+        return file;
+    }
+
+    /** A new, empty file: dirty from the start, so that closing it stores an empty object. */
+    static StagedFile create(FsContext ctx, FsPath path, int mode, OpenFlags flags) {
+        Node node = new Node(path.name(), NodeType.FILE, 0, ctx.clock().instant(), mode & 07777,
+                ctx.options().uid(), ctx.options().gid(), null);
+        StagedFile file = new StagedFile(ctx, path, node, flags, false);
+        file.makeLocal(false);
+        file.dirty = true;
+        return file;
+    }
+
+    @Override
+    public FsPath path() {
+        return path;
+    }
+
+    @Override
+    public void moveTo(FsPath newPath) {
+        path = newPath;
+    }
+
+    @Override
+    public Optional<Node> unsavedNode() {
+        return dirty && !unlinked ? Optional.of(node.withName(path.name())) : Optional.empty();
+    }
+
+    @Override
+    public synchronized boolean updateUnsaved(UnaryOperator<Node> change) {
+        if (!dirty) {
+            return false;
+        }
+        node = change.apply(node);
+        return true;
+    }
+
+    synchronized void markUnlinked() {
+        unlinked = true;
+    }
+
+    synchronized int read(byte[] dst, long offset, int length) {
+        if (channel == null) {
+            return window.read(path, node.size(), dst, offset, length);
+        }
+        try {
+            ByteBuffer buf = ByteBuffer.wrap(dst, 0, length);
+            while (buf.hasRemaining()) {
+                int n = channel.read(buf, offset + buf.position());
+                if (n < 0) {
+                    break;
+                }
+            }
+            return buf.position();
+        } catch (IOException e) {
+            throw new FsException(Errno.EIO, "reading the staging file of " + path + " failed", e);
+        }
+    }
+
+    synchronized int write(byte[] src, long offset, int length) {
+        makeLocal(true);
+        try {
+            long at = flags.append() ? channel.size() : offset;
+            ByteBuffer buf = ByteBuffer.wrap(src, 0, length);
+            while (buf.hasRemaining()) {
+                channel.write(buf, at + buf.position());
+            }
+            changed(channel.size());
+            return length;
+        } catch (IOException e) {
+            throw new FsException(Errno.EIO, "writing the staging file of " + path + " failed (is the disk full?)", e);
+        }
+    }
+
+    synchronized void truncate(long size) {
+        if (size < 0) {
+            throw new FsException(Errno.EINVAL, "negative size " + size);
+        }
+        makeLocal(size > 0);
+        try {
+            if (size < channel.size()) {
+                channel.truncate(size);
+            } else if (size > channel.size()) {
+                channel.write(ByteBuffer.wrap(new byte[1]), size - 1);
+            }
+            changed(size);
+        } catch (IOException e) {
+            throw new FsException(Errno.EIO, "truncating the staging file of " + path + " failed", e);
+        }
+    }
+
+    /** Uploads the content if it changed; EIO when the upload fails (the stored object is then untouched). */
+    synchronized void save() {
+        if (!dirty || unlinked) {
+            return;
+        }
+        FsPath target = path;
+        Map<String, String> base = Map.of();
+        String contentType = null;
+        if (stored) {
+            // Keep what other tools stored with the object: user metadata and Content-Type.
+            Optional<ObjectInfo> previous = ctx.store().head(target.bucket(), target.key());
+            if (previous.isPresent()) {
+                base = previous.get().metadata();
+                contentType = previous.get().contentType();
+            }
+        }
+        if (contentType == null) {
+            contentType = guessContentType(target.name());
+        }
+        Node n = node;
+        Map<String, String> metadata = PosixMetadata.of(base, NodeType.FILE, n.mode(), n.uid(), n.gid(), n.mtime());
+        ObjectInfo uploaded;
+        try {
+            channel.force(false);
+            uploaded = ctx.store().upload(target.bucket(), target.key(), stagingFile, metadata, contentType);
+        } catch (FsException e) {
+            throw new FsException(Errno.EIO, "upload of " + target + " failed; the stored object is unchanged: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new FsException(Errno.EIO, "reading the staging file of " + target + " failed", e);
+        }
+        stored = true;
+        dirty = false;
+        node = n.withEtag(uploaded.etag()).withName(target.name());
+        ctx.namespace().created(target, node);
+    }
+
+    @Override
+    public synchronized void discard() {
+        window.clear();
+        if (channel != null) {
+            try {
+                channel.close();
+                Files.deleteIfExists(stagingFile);
+            } catch (IOException e) {
+                LOG.warn("could not remove staging file {}: {}", stagingFile, e.toString());
+            }
+            channel = null;
+        }
+    }
+
+    boolean isDirty() {
+        return dirty && !unlinked;
+    }
+
+    private void changed(long newSize) {
+        dirty = true;
+        node = node.withSize(newSize, ctx.clock().instant());
+    }
+
+    /** Makes the content local; downloads the stored object when {@code keepContent} and there is one. */
+    private void makeLocal(boolean keepContent) {
+        if (channel != null) {
+            return;
+        }
+        try {
+            stagingFile = Files.createTempFile(ctx.stagingDir(), "staged-", ".tmp");
+            if (keepContent && stored && node.size() > 0) {
+                ctx.store().download(path.bucket(), path.key(), stagingFile);
+            }
+            channel = FileChannel.open(stagingFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            window.clear();
+        } catch (IOException e) {
+            throw new FsException(Errno.EIO, "cannot stage " + path + " in " + ctx.stagingDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String guessContentType(String name) {
+        String guessed = URLConnection.getFileNameMap().getContentTypeFor(name);
+        return guessed != null ? guessed : "application/octet-stream";
+    }
+}
