@@ -28,7 +28,8 @@ final class ErrnoNumbers {
         NUMBERS.put(Errno.ENOSYS, ErrorCodes.ENOSYS());
         NUMBERS.put(Errno.ENOTEMPTY, ErrorCodes.ENOTEMPTY());
         NUMBERS.put(Errno.ENODATA, ErrorCodes.ENODATA());
-        NUMBERS.put(Errno.ENOTSUP, ErrorCodes.ENOTSUP());
+        // jnr-constants maps ENOTSUP to 45 (EL2NSYNC on Linux); Linux's ENOTSUP is EOPNOTSUPP.
+        NUMBERS.put(Errno.ENOTSUP, ErrorCodes.EOPNOTSUPP());
     }
 
     private ErrnoNumbers() {

@@ -60,6 +60,16 @@ final class FuseAdapter extends FuseStubFS {
         return "localstackmount";
     }
 
+    /**
+     * jnr-fuse's own shutdown hook calls this and would detach the mount lazily at once, even while
+     * a shell sits in it. {@link FuseMount#close()} unmounts instead: it reports a busy mount,
+     * retries, and detaches lazily only as the last resort.
+     */
+    @Override
+    public void umount() {
+        // deliberately empty: FuseMount owns unmounting
+    }
+
     @Override
     public Pointer init(Pointer conn) {
         initialized.countDown();
@@ -387,6 +397,8 @@ final class FuseAdapter extends FuseStubFS {
         switch (e.errno()) {
             // Expected answers to probes: editors, git and shells look up missing names all the time.
             case ENOENT, ENODATA -> LOG.debug("{} {}: {}", op, path, e.getMessage());
+            // Disabled features: the dispatcher said so once; ls asks for ACLs on every file.
+            case ENOTSUP, ENOSYS -> LOG.debug("{} {}: {}", op, path, e.getMessage());
             case EIO -> {
                 LOG.warn("{} {}: {}", op, path, e.getMessage());
                 if (e.getCause() != null) {
