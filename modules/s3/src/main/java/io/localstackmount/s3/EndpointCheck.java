@@ -1,0 +1,140 @@
+package io.localstackmount.s3;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The health probe run before mounting: is there an S3 endpoint at all, is it LocalStack, and is
+ * its S3 service up? First {@code GET /_localstack/health} (never POST: that restarts LocalStack),
+ * then a ListBuckets as the generic S3 liveness check. Failures come back as a result whose
+ * message tells a new user what to do, not as an exception.
+ */
+public final class EndpointCheck {
+    /** LocalStack's health path since 3.0 (the old {@code /health} is gone). */
+    static final String HEALTH_PATH = "/_localstack/health";
+    /** Long enough for a local container under load, short enough that a typo fails at once. */
+    static final Duration TIMEOUT = Duration.ofMillis(1500);
+
+    private static final Pattern S3_STATE = Pattern.compile("\"s3\"\\s*:\\s*\"([A-Za-z_]+)\"");
+    private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"");
+
+    /**
+     * What the probe found.
+     *
+     * @param ok        the endpoint answers and S3 is usable (or at least reachable)
+     * @param server    {@code LocalStack <version>}, {@code S3}, or null when nothing answered
+     * @param s3State   LocalStack's state for s3 ({@code available}, {@code running}, ...), or null
+     * @param message   one or two sentences for the user: what was found, or what to do
+     */
+    public record Result(boolean ok, String server, String s3State, String message) {
+    }
+
+    private EndpointCheck() {
+    }
+
+    public static Result check(S3StoreConfig config) {
+        if (config.endpoint() != null) {
+            Result health = localStackHealth(config.endpoint());
+            if (health != null) {
+                return health;
+            }
+        }
+        return listBuckets(config);
+    }
+
+    /** The LocalStack answer, or null when the endpoint is not LocalStack (then ListBuckets decides). */
+    static Result localStackHealth(URI endpoint) {
+        URI url = endpoint.resolve(HEALTH_PATH);
+        HttpURLConnection connection = null;
+        try {
+            connection = (HttpURLConnection) url.toURL().openConnection();
+            connection.setRequestMethod("GET");
+            connection.setConnectTimeout((int) TIMEOUT.toMillis());
+            connection.setReadTimeout((int) TIMEOUT.toMillis());
+            connection.setInstanceFollowRedirects(false);
+            int status = connection.getResponseCode();
+            if (status != 200) {
+                return null;
+            }
+            String body;
+            try (InputStream in = connection.getInputStream()) {
+                body = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+            }
+            Matcher s3 = S3_STATE.matcher(body);
+            if (!body.contains("\"services\"") || !s3.find()) {
+                return null;
+            }
+            Matcher v = VERSION.matcher(body);
+            String server = "LocalStack" + (v.find() ? " " + v.group(1) : "");
+            String state = s3.group(1);
+            if (state.equals("available") || state.equals("running")) {
+                return new Result(true, server, state, server + " at " + endpoint + ", s3 is " + state + ".");
+            }
+            return new Result(false, server, state, server + " answers at " + endpoint + " but its s3 service is " + state
+                    + ". Enable it (SERVICES=s3, or leave SERVICES unset) and restart LocalStack.");
+        } catch (IOException e) {
+            // null when something answered but not as LocalStack: then ListBuckets decides
+            return unreachable(endpoint.toString(), e);
+        } finally {
+            if (connection != null) {
+                connection.disconnect();
+            }
+        }
+    }
+
+    private static Result listBuckets(S3StoreConfig config) {
+        String where = config.endpoint() == null ? "AWS S3 (" + config.region() + ")" : config.endpoint().toString();
+        try (S3Clients.Built built = S3Clients.build(config, TIMEOUT, 1)) {
+            built.client().listBuckets();
+            return new Result(true, "S3", null, "S3 endpoint " + where + " answers ListBuckets.");
+        } catch (SdkException e) {
+            int status = S3Errors.status(e);
+            if (status == 403) {
+                return new Result(false, "S3", null, where + " answers but refuses the credentials (" + S3Errors.code(e)
+                        + "). Check the access key and secret, or the profile, and the region.");
+            }
+            if (status > 0) {
+                // Some servers do not implement ListBuckets (or its max-buckets): they still answered.
+                return new Result(true, "S3", null, where + " answers (ListBuckets gave HTTP " + status + ").");
+            }
+            Result unreachable = unreachable(where, e);
+            return unreachable != null ? unreachable
+                    : new Result(false, null, null, "Cannot talk to " + where + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            return new Result(false, null, null, "Cannot talk to " + where + ": " + e.getMessage());
+        }
+    }
+
+    /** A result for "nothing answers", or null when the failure is something else. */
+    private static Result unreachable(String where, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+                return new Result(false, null, null, "Nothing answers at " + where + ". Start LocalStack (docker compose up -d,"
+                        + " see README) or run with --embedded to use the built-in S3 server, or pass --endpoint URL.");
+            }
+            if (t instanceof UnknownHostException) {
+                return new Result(false, null, null, "Cannot resolve the host of " + where
+                        + ". Check the --endpoint URL (or AWS_ENDPOINT_URL / LOCALSTACK_ENDPOINT).");
+            }
+            if (t instanceof InterruptedIOException) { // socket and Apache connect timeouts
+                return new Result(false, null, null, where + " did not answer within " + TIMEOUT.toMillis() + " ms."
+                        + " Is a firewall in the way, or is the server still starting? Check --endpoint.");
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,398 @@
+package io.localstackmount.s3;
+
+import io.localstackmount.api.Errno;
+import io.localstackmount.api.FsException;
+import io.localstackmount.api.ListPage;
+import io.localstackmount.api.Listings;
+import io.localstackmount.api.ObjectInfo;
+import io.localstackmount.api.ObjectStore;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListBucketsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * {@link ObjectStore} over the AWS SDK v2 sync client: one SDK call per method (copy adds a HEAD),
+ * every failure translated by {@link S3Errors}. Client settings (path-style, plain bodies, fast
+ * failure of a dead endpoint) are {@link S3Clients}' job; where the settings come from is
+ * {@link S3ConfigResolver}'s. Thread-safe: the SDK client is, and this class keeps no other state.
+ */
+public final class S3ObjectStore implements ObjectStore {
+    private static final Logger LOG = LoggerFactory.getLogger(S3ObjectStore.class);
+    /** What S3 itself assumes for a body without a Content-Type. */
+    static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+    /** us-east-1 is the one region whose CreateBucket must not carry a LocationConstraint. */
+    private static final String US_EAST_1 = "us-east-1";
+    /** Largest object a single CopyObject can copy. */
+    private static final long MAX_COPY_SIZE = 5L * 1024 * 1024 * 1024;
+
+    private final S3Client client;
+    private final AutoCloseable owned;
+    private final String region;
+    private final String description;
+    private final S3Errors errors;
+    private final Clock clock;
+
+    S3ObjectStore(S3Client client, AutoCloseable owned, String region, String description, Clock clock) {
+        this.client = Objects.requireNonNull(client);
+        this.owned = owned;
+        this.region = Objects.requireNonNull(region);
+        this.description = Objects.requireNonNull(description);
+        this.errors = new S3Errors(description);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /** A store with its own SDK client built from {@code config}; {@link #close()} closes the client. */
+    public static S3ObjectStore create(S3StoreConfig config) {
+        S3Clients.Built built = S3Clients.build(config);
+        return new S3ObjectStore(built.client(), built, config.region(), config.describe(), Clock.systemUTC());
+    }
+
+    @Override
+    public List<String> listBuckets() {
+        List<String> names = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        String token = null;
+        try {
+            do {
+                String current = token;
+                ListBucketsResponse page = client.listBuckets(b -> b.continuationToken(current));
+                for (Bucket bucket : page.buckets()) {
+                    names.add(bucket.name());
+                }
+                token = page.continuationToken();
+                if (token != null && !seen.add(token)) {
+                    throw new FsException(Errno.EIO, "ListBuckets at " + description + " repeated continuation token " + token);
+                }
+            } while (token != null);
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            throw errors.map("ListBuckets", null, null, e);
+        }
+        return names;
+    }
+
+    @Override
+    public boolean bucketExists(String bucket) {
+        try {
+            client.headBucket(b -> b.bucket(bucket));
+            return true;
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            if (S3Errors.isNotFound(e)) {
+                return false;
+            }
+            throw errors.map("HeadBucket", bucket, null, e);
+        }
+    }
+
+    @Override
+    public void createBucket(String bucket) {
+        CreateBucketRequest.Builder request = CreateBucketRequest.builder().bucket(bucket);
+        if (!US_EAST_1.equals(region)) {
+            request.createBucketConfiguration(c -> c.locationConstraint(region));
+        }
+        try {
+            client.createBucket(request.build());
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            if (S3Errors.BUCKET_ALREADY_OWNED_BY_YOU.equals(S3Errors.code(e))) {
+                return;
+            }
+            throw errors.map("CreateBucket", bucket, null, e);
+        }
+    }
+
+    @Override
+    public void deleteBucket(String bucket) {
+        try {
+            client.deleteBucket(b -> b.bucket(bucket));
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            throw errors.map("DeleteBucket", bucket, null, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectInfo> head(String bucket, String key) {
+        try {
+            HeadObjectResponse r = client.headObject(b -> b.bucket(bucket).key(key));
+            return Optional.of(new ObjectInfo(key, size(r.contentLength()), r.lastModified(), stripQuotes(r.eTag()),
+                    lowerCaseKeys(r.metadata()), r.contentType()));
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            if (S3Errors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw errors.map("HeadObject", bucket, key, e);
+        }
+    }
+
+    @Override
+    public ListPage listPage(String bucket, String prefix, String token, int maxKeys) {
+        // No encoding-type=url: LocalStack loops on it; S3 caps pages at 1000, LocalStack does not.
+        ListObjectsV2Request request = ListObjectsV2Request.builder()
+                .bucket(bucket)
+                .prefix(prefix == null || prefix.isEmpty() ? null : prefix)
+                .delimiter("/")
+                .maxKeys(Math.max(1, Math.min(maxKeys, Listings.PAGE_SIZE)))
+                .continuationToken(token)
+                .build();
+        ListObjectsV2Response r;
+        try {
+            r = client.listObjectsV2(request);
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            throw errors.map("ListObjectsV2", bucket, prefix, e);
+        }
+        List<ObjectInfo> objects = new ArrayList<>(r.contents().size());
+        for (S3Object o : r.contents()) {
+            objects.add(new ObjectInfo(o.key(), size(o.size()), o.lastModified(), stripQuotes(o.eTag()), null, null));
+        }
+        List<String> prefixes = new ArrayList<>(r.commonPrefixes().size());
+        for (CommonPrefix p : r.commonPrefixes()) {
+            prefixes.add(p.prefix());
+        }
+        String next = null;
+        if (Boolean.TRUE.equals(r.isTruncated())) {
+            next = r.nextContinuationToken();
+            if (next == null || next.isEmpty() || next.equals(token)) {
+                throw new FsException(Errno.EIO, "ListObjectsV2 " + S3Errors.location(bucket, prefix) + " at " + description
+                        + " is truncated but gave " + (next == null || next.isEmpty() ? "no" : "the same") + " continuation token");
+            }
+        }
+        return new ListPage(objects, prefixes, next);
+    }
+
+    @Override
+    public int read(String bucket, String key, long offset, byte[] dst, int dstOffset, int length) {
+        Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        if (offset < 0) {
+            throw new FsException(Errno.EINVAL, "negative read offset " + offset + " in " + S3Errors.location(bucket, key));
+        }
+        if (length == 0) {
+            return 0;
+        }
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        try (ResponseInputStream<GetObjectResponse> in = client.getObject(b -> b.bucket(bucket).key(key).range(range))) {
+            if (in.response().contentRange() == null && offset > 0) {
+                // A server that ignores Range sends the whole object: skip to the offset ourselves.
+                try {
+                    in.skipNBytes(offset);
+                } catch (EOFException atEnd) {
+                    return 0;
+                }
+            }
+            int total = readFully(in, dst, dstOffset, length);
+            if (total == length && in.response().contentRange() == null) {
+                in.abort(); // do not drain the rest of a whole-object answer just to reuse the connection
+            }
+            return total;
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            // 416: offset at or past the end, and every ranged GET of a 0-byte object (LocalStack, S3).
+            if (S3Errors.status(e) == 416) {
+                return 0;
+            }
+            throw errors.map("GetObject " + range, bucket, key, e);
+        } catch (IOException e) {
+            throw errors.io("GetObject " + range, bucket, key, e);
+        }
+    }
+
+    @Override
+    public ObjectInfo download(String bucket, String key, Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+        try {
+            GetObjectResponse r;
+            try (ResponseInputStream<GetObjectResponse> in = client.getObject(b -> b.bucket(bucket).key(key))) {
+                r = in.response();
+                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+                throw errors.map("GetObject", bucket, key, e);
+            }
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return new ObjectInfo(key, size(r.contentLength()), r.lastModified(), stripQuotes(r.eTag()),
+                    lowerCaseKeys(r.metadata()), r.contentType());
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    @Override
+    public ObjectInfo upload(String bucket, String key, Path source, Map<String, String> metadata, String contentType) {
+        long size;
+        try {
+            size = Files.size(source);
+        } catch (IOException e) {
+            throw errors.io("PutObject (reading " + source + ")", bucket, key, e);
+        }
+        return putObject(bucket, key, RequestBody.fromFile(source), size, metadata, contentType);
+    }
+
+    @Override
+    public ObjectInfo put(String bucket, String key, byte[] body, Map<String, String> metadata, String contentType) {
+        return putObject(bucket, key, RequestBody.fromBytes(body), body.length, metadata, contentType);
+    }
+
+    private ObjectInfo putObject(String bucket, String key, RequestBody body, long size,
+                                 Map<String, String> metadata, String contentType) {
+        Map<String, String> meta = metadata == null ? Map.of() : Map.copyOf(metadata);
+        // Always send a Content-Type: otherwise the SDK guesses one from the staging file's name.
+        String type = contentType == null ? DEFAULT_CONTENT_TYPE : contentType;
+        try {
+            PutObjectResponse r = client.putObject(b -> b.bucket(bucket).key(key).metadata(meta).contentType(type), body);
+            // PutObject answers no Last-Modified; the server's clock is within a second of ours on loopback.
+            return new ObjectInfo(key, size, clock.instant(), stripQuotes(r.eTag()), lowerCaseKeys(meta), type);
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            throw errors.map("PutObject", bucket, key, e);
+        }
+    }
+
+    @Override
+    public void delete(String bucket, String key) {
+        try {
+            client.deleteObject(b -> b.bucket(bucket).key(key));
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            if ("NoSuchKey".equals(S3Errors.code(e))) {
+                return; // S3 answers 204 for a missing key; some emulators answer 404
+            }
+            throw errors.map("DeleteObject", bucket, key, e);
+        }
+    }
+
+    @Override
+    public ObjectInfo copy(String srcBucket, String srcKey, String dstBucket, String dstKey, Map<String, String> metadata) {
+        // The HEAD gives the size for the answer and the headers a REPLACE would otherwise drop;
+        // copying only while the ETag still matches keeps the two consistent.
+        String what = "CopyObject " + S3Errors.location(srcBucket, srcKey) + " to";
+        HeadObjectResponse source;
+        try {
+            source = client.headObject(b -> b.bucket(srcBucket).key(srcKey));
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            throw errors.map(what + " (HeadObject of the source)", dstBucket, dstKey, e);
+        }
+        long size = size(source.contentLength());
+        if (size > MAX_COPY_SIZE) {
+            throw new FsException(Errno.EFBIG, what + " " + S3Errors.location(dstBucket, dstKey) + " at " + description
+                    + ": objects over 5 GiB cannot be copied in one request");
+        }
+        CopyObjectRequest.Builder request = CopyObjectRequest.builder()
+                .sourceBucket(srcBucket).sourceKey(srcKey)
+                .destinationBucket(dstBucket).destinationKey(dstKey);
+        if (source.eTag() != null) {
+            request.copySourceIfMatch(source.eTag());
+        }
+        Map<String, String> resultMeta;
+        if (metadata != null) {
+            resultMeta = lowerCaseKeys(metadata);
+            // REPLACE drops every header that is not sent again, Content-Type included.
+            request.metadataDirective(MetadataDirective.REPLACE).metadata(Map.copyOf(metadata))
+                    .contentType(source.contentType())
+                    .contentEncoding(source.contentEncoding())
+                    .contentDisposition(source.contentDisposition())
+                    .contentLanguage(source.contentLanguage())
+                    .cacheControl(source.cacheControl());
+        } else {
+            resultMeta = lowerCaseKeys(source.metadata());
+            request.metadataDirective(MetadataDirective.COPY);
+        }
+        try {
+            CopyObjectResponse r = client.copyObject(request.build());
+            Instant modified = r.copyObjectResult().lastModified() != null ? r.copyObjectResult().lastModified() : clock.instant();
+            return new ObjectInfo(dstKey, size, modified, stripQuotes(r.copyObjectResult().eTag()), resultMeta,
+                    source.contentType());
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            if (S3Errors.status(e) == 412) {
+                throw new FsException(Errno.EIO, what + " " + S3Errors.location(dstBucket, dstKey) + " at " + description
+                        + ": the source changed during the copy", e);
+            }
+            throw errors.map(what, dstBucket, dstKey, e);
+        }
+    }
+
+    /** E.g. {@code http://localhost:4566 (us-east-1)}. */
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (owned != null) {
+                owned.close();
+            } else {
+                client.close();
+            }
+        } catch (Exception e) {
+            LOG.debug("closing the S3 client for {} failed", description, e);
+        }
+    }
+
+    private static int readFully(InputStream in, byte[] dst, int off, int len) throws IOException {
+        int total = 0;
+        while (total < len) {
+            int n = in.read(dst, off + total, len - total);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    static String stripQuotes(String etag) {
+        if (etag == null) {
+            return null;
+        }
+        String e = etag.trim();
+        if (e.startsWith("W/")) {
+            e = e.substring(2);
+        }
+        if (e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")) {
+            e = e.substring(1, e.length() - 1);
+        }
+        return e;
+    }
+
+    private static Map<String, String> lowerCaseKeys(Map<String, String> metadata) {
+        if (metadata == null || metadata.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        metadata.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
+        return Map.copyOf(out);
+    }
+
+    private static long size(Long value) {
+        return value == null ? 0 : value;
+    }
+}
