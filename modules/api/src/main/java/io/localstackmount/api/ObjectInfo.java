@@ -17,6 +17,10 @@ import java.util.Map;
 public record ObjectInfo(String key, long size, Instant lastModified, String etag,
                          Map<String, String> metadata, String contentType) {
 
+    public ObjectInfo withSize(long newSize) {
+        return new ObjectInfo(key, newSize, lastModified, etag, metadata, contentType);
+    }
+
     public boolean metadataKnown() {
         return metadata != null;
     }

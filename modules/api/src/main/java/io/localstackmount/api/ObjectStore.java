@@ -41,11 +41,26 @@ public interface ObjectStore extends AutoCloseable {
     /** Downloads a whole object into {@code target}, replacing it. */
     ObjectInfo download(String bucket, String key, Path target) throws IOException;
 
-    /** Uploads {@code source} as the whole object, replacing any previous one only on success. */
+    /**
+     * Uploads {@code source} as the whole object, replacing any previous one only on success; large
+     * files go up as a parallel multipart upload that is aborted on failure.
+     */
     ObjectInfo upload(String bucket, String key, Path source, Map<String, String> metadata, String contentType);
 
     /** Uploads a small body, e.g. a folder marker or a symlink. */
     ObjectInfo put(String bucket, String key, byte[] body, Map<String, String> metadata, String contentType);
+
+    /** Starts a multipart upload of {@code key} with the object's metadata; returns the upload id. */
+    String startMultipart(String bucket, String key, Map<String, String> metadata, String contentType);
+
+    /** Uploads part {@code partNumber} (from 1) from {@code length} bytes of {@code source} at {@code offset}; returns its ETag. */
+    String uploadPart(String bucket, String key, String uploadId, int partNumber, Path source, long offset, long length);
+
+    /** Completes a multipart upload from its parts' ETags, in part order; the object appears only now. */
+    ObjectInfo completeMultipart(String bucket, String key, String uploadId, List<String> partEtags);
+
+    /** Aborts a multipart upload, freeing its parts; aborting an unknown upload is not an error. */
+    void abortMultipart(String bucket, String key, String uploadId);
 
     /** Deletes one object; deleting a missing one is not an error (S3 semantics). */
     void delete(String bucket, String key);

@@ -1,5 +1,14 @@
 package io.localstackmount.s3;
 
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import io.localstackmount.api.Errno;
 import io.localstackmount.api.FsException;
 import io.localstackmount.api.ListPage;
@@ -56,6 +65,13 @@ public final class S3ObjectStore implements ObjectStore {
     static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
     /** us-east-1 is the one region whose CreateBucket must not carry a LocationConstraint. */
     private static final String US_EAST_1 = "us-east-1";
+    /** Files above this go up in parts, in parallel: one PUT is a single stream. */
+    private static final long MULTIPART_THRESHOLD = 16L * 1024 * 1024;
+    /** Part size of whole-file uploads; grows for files over 80 GiB to stay within S3's 10,000 parts. */
+    private static final long PART_SIZE = 8L * 1024 * 1024;
+    private static final int MAX_PARTS = 10_000;
+    /** Parallel part uploads of one store: enough to fill the link, few enough for 2 cores. */
+    private static final int TRANSFER_THREADS = 8;
     /** Largest object a single CopyObject can copy. */
     private static final long MAX_COPY_SIZE = 5L * 1024 * 1024 * 1024;
 
@@ -65,6 +81,11 @@ public final class S3ObjectStore implements ObjectStore {
     private final String description;
     private final S3Errors errors;
     private final Clock clock;
+    private final ExecutorService transfers = Executors.newFixedThreadPool(TRANSFER_THREADS, r -> {
+        Thread t = new Thread(r, "s3-transfer");
+        t.setDaemon(true);
+        return t;
+    });
 
     S3ObjectStore(S3Client client, AutoCloseable owned, String region, String description, Clock clock) {
         this.client = Objects.requireNonNull(client);
@@ -254,7 +275,101 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (IOException e) {
             throw errors.io("PutObject (reading " + source + ")", bucket, key, e);
         }
+        if (size > MULTIPART_THRESHOLD) {
+            return uploadInParts(bucket, key, source, size, metadata, contentType);
+        }
         return putObject(bucket, key, RequestBody.fromFile(source), size, metadata, contentType);
+    }
+
+    /** Parallel parts from the file; part size grows so that even a huge file fits in 10,000 parts. */
+    private ObjectInfo uploadInParts(String bucket, String key, Path source, long size,
+                                     Map<String, String> metadata, String contentType) {
+        long partSize = Math.max(PART_SIZE, (size + MAX_PARTS - 1) / MAX_PARTS);
+        int count = (int) ((size + partSize - 1) / partSize);
+        String uploadId = startMultipart(bucket, key, metadata, contentType);
+        try {
+            List<CompletableFuture<String>> parts = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                int partNumber = i + 1;
+                long offset = i * partSize;
+                long length = Math.min(partSize, size - offset);
+                parts.add(CompletableFuture.supplyAsync(
+                        () -> uploadPart(bucket, key, uploadId, partNumber, source, offset, length), transfers));
+            }
+            List<String> etags = new ArrayList<>(count);
+            for (CompletableFuture<String> part : parts) {
+                etags.add(part.join());
+            }
+            return completeMultipart(bucket, key, uploadId, etags).withSize(size);
+        } catch (RuntimeException e) {
+            abortMultipart(bucket, key, uploadId);
+            if (e instanceof CompletionException && e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String startMultipart(String bucket, String key, Map<String, String> metadata, String contentType) {
+        Map<String, String> meta = metadata == null ? Map.of() : Map.copyOf(metadata);
+        String type = contentType == null ? DEFAULT_CONTENT_TYPE : contentType;
+        try {
+            return client.createMultipartUpload(b -> b.bucket(bucket).key(key).metadata(meta).contentType(type)).uploadId();
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            throw errors.map("CreateMultipartUpload", bucket, key, e);
+        }
+    }
+
+    @Override
+    public String uploadPart(String bucket, String key, String uploadId, int partNumber, Path source, long offset, long length) {
+        // A provider that opens the file range anew for every attempt: the SDK may read the body
+        // twice (signing, retries) and nothing of it is held on the heap.
+        RequestBody body = RequestBody.fromContentProvider(() -> rangeStream(source, offset, length), length, DEFAULT_CONTENT_TYPE);
+        try {
+            return client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
+                    .contentLength(length), body).eTag();
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            throw errors.map("UploadPart " + partNumber, bucket, key, e);
+        }
+    }
+
+    @Override
+    public ObjectInfo completeMultipart(String bucket, String key, String uploadId, List<String> partEtags) {
+        List<CompletedPart> parts = new ArrayList<>(partEtags.size());
+        for (int i = 0; i < partEtags.size(); i++) {
+            parts.add(CompletedPart.builder().partNumber(i + 1).eTag(partEtags.get(i)).build());
+        }
+        try {
+            CompleteMultipartUploadResponse r = client.completeMultipartUpload(b -> b.bucket(bucket).key(key)
+                    .uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+            return new ObjectInfo(key, -1, clock.instant(), stripQuotes(r.eTag()), null, null);
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            throw errors.map("CompleteMultipartUpload", bucket, key, e);
+        }
+    }
+
+    @Override
+    public void abortMultipart(String bucket, String key, String uploadId) {
+        try {
+            client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            if (S3Errors.isNotFound(e)) {
+                return;
+            }
+            throw errors.map("AbortMultipartUpload", bucket, key, e);
+        }
+    }
+
+    private static InputStream rangeStream(Path source, long offset, long length) {
+        try {
+            FileChannel channel = FileChannel.open(source, StandardOpenOption.READ);
+            channel.position(offset);
+            InputStream in = Channels.newInputStream(channel);
+            return new BoundedInputStream(in, length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -346,6 +461,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void close() {
+        transfers.shutdownNow();
         try {
             if (owned != null) {
                 owned.close();

@@ -1,5 +1,6 @@
 package io.localstackmount.s3;
 
+import io.localstackmount.testkit.S3ProxyServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

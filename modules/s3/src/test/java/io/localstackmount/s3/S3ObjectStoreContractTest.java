@@ -1,5 +1,7 @@
 package io.localstackmount.s3;
 
+import io.localstackmount.testkit.ObjectStoreContract;
+import io.localstackmount.testkit.S3ProxyServer;
 import io.localstackmount.api.ObjectStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

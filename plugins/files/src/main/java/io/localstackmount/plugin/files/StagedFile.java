@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One open file. Until it is written it reads the stored object through a {@link ReadWindow}.
+ * One open file. Until it is written it reads the stored object through a {@link ObjectReader}.
  * The first change makes its content local: a staging file in the mount's staging folder (never
  * the heap), filled from S3 only when the change does not replace the whole content. {@link #save}
  * uploads a dirty file; a failed upload leaves the stored object untouched and the file dirty, so
@@ -38,7 +38,7 @@ final class StagedFile implements OpenFile {
 
     private final FsContext ctx;
     private final OpenFlags flags;
-    private final ReadWindow window;
+    private final ObjectReader reader;
     private volatile FsPath path;
     private volatile Node node;
     private volatile boolean dirty;
@@ -47,19 +47,30 @@ final class StagedFile implements OpenFile {
     private boolean unlinked;
     private Path stagingFile;
     private FileChannel channel;
+    /** True while the content was written only by appending from empty: it can be streamed. */
+    private boolean appendOnly;
+    /** The multipart upload running while a large file is written sequentially, or null. */
+    private MultipartStream stream;
+    /** Metadata {@link #stream} was started with; attribute changes after that need a copy at the end. */
+    private Map<String, String> streamMetadata;
+    /** The mtime was set by utimens after the last write, so it must be stored as it is. */
+    private boolean explicitMtime;
 
-    private StagedFile(FsContext ctx, FsPath path, Node node, OpenFlags flags, boolean stored) {
+    private final Uploads uploads;
+
+    private StagedFile(FsContext ctx, Uploads uploads, FsPath path, Node node, OpenFlags flags, boolean stored) {
         this.ctx = ctx;
+        this.uploads = uploads;
         this.path = path;
         this.node = node;
         this.flags = flags;
         this.stored = stored;
-        this.window = new ReadWindow(ctx.store());
+        this.reader = new ObjectReader(ctx.store(), ctx.workers());
     }
 
     /** An existing object opened for reading or writing. */
-    static StagedFile open(FsContext ctx, FsPath path, Node node, OpenFlags flags) {
-        StagedFile file = new StagedFile(ctx, path, node, flags, true);
+    static StagedFile open(FsContext ctx, Uploads uploads, FsPath path, Node node, OpenFlags flags) {
+        StagedFile file = new StagedFile(ctx, uploads, path, node, flags, true);
         if (flags.truncate()) {
             file.truncate(0);
         }
@@ -67,11 +78,12 @@ final class StagedFile implements OpenFile {
     }
 
     /** A new, empty file: dirty from the start, so that closing it stores an empty object. */
-    static StagedFile create(FsContext ctx, FsPath path, int mode, OpenFlags flags) {
+    static StagedFile create(FsContext ctx, Uploads uploads, FsPath path, int mode, OpenFlags flags) {
         Node node = new Node(path.name(), NodeType.FILE, 0, ctx.clock().instant(), mode & 07777,
                 ctx.options().uid(), ctx.options().gid(), null);
-        StagedFile file = new StagedFile(ctx, path, node, flags, false);
+        StagedFile file = new StagedFile(ctx, uploads, path, node, flags, false);
         file.makeLocal(false);
+        file.appendOnly = true;
         file.dirty = true;
         return file;
     }
@@ -96,7 +108,9 @@ final class StagedFile implements OpenFile {
         if (!dirty) {
             return false;
         }
-        node = change.apply(node);
+        Node before = node;
+        node = change.apply(before);
+        explicitMtime |= !node.mtime().equals(before.mtime());
         return true;
     }
 
@@ -106,7 +120,7 @@ final class StagedFile implements OpenFile {
 
     synchronized int read(byte[] dst, long offset, int length) {
         if (channel == null) {
-            return window.read(path, node.size(), dst, offset, length);
+            return reader.read(path, node.size(), dst, offset, length);
         }
         try {
             ByteBuffer buf = ByteBuffer.wrap(dst, 0, length);
@@ -125,12 +139,15 @@ final class StagedFile implements OpenFile {
     synchronized int write(byte[] src, long offset, int length) {
         makeLocal(true);
         try {
-            long at = flags.append() ? channel.size() : offset;
+            long sizeBefore = channel.size();
+            long at = flags.append() ? sizeBefore : offset;
             ByteBuffer buf = ByteBuffer.wrap(src, 0, length);
             while (buf.hasRemaining()) {
                 channel.write(buf, at + buf.position());
             }
             changed(channel.size());
+            explicitMtime = false;
+            streamIfSequential(at == sizeBefore);
             return length;
         } catch (IOException e) {
             throw new FsException(Errno.EIO, "writing the staging file of " + path + " failed (is the disk full?)", e);
@@ -142,6 +159,8 @@ final class StagedFile implements OpenFile {
             throw new FsException(Errno.EINVAL, "negative size " + size);
         }
         makeLocal(size > 0);
+        stopStreaming();
+        appendOnly = size == 0;
         try {
             if (size < channel.size()) {
                 channel.truncate(size);
@@ -162,7 +181,7 @@ final class StagedFile implements OpenFile {
         FsPath target = path;
         Map<String, String> base = Map.of();
         String contentType = null;
-        if (stored) {
+        if (stored && stream == null) {
             // Keep what other tools stored with the object: user metadata and Content-Type.
             Optional<ObjectInfo> previous = ctx.store().head(target.bucket(), target.key());
             if (previous.isPresent()) {
@@ -175,24 +194,94 @@ final class StagedFile implements OpenFile {
         }
         Node n = node;
         Map<String, String> metadata = PosixMetadata.of(base, NodeType.FILE, n.mode(), n.uid(), n.gid(), n.mtime());
-        ObjectInfo uploaded;
-        try {
-            channel.force(false);
-            uploaded = ctx.store().upload(target.bucket(), target.key(), stagingFile, metadata, contentType);
-        } catch (FsException e) {
-            throw new FsException(Errno.EIO, "upload of " + target + " failed; the stored object is unchanged: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new FsException(Errno.EIO, "reading the staging file of " + target + " failed", e);
+        ObjectInfo uploaded = stream != null ? finishStream(target, metadata) : null;
+        if (uploaded == null) {
+            try {
+                channel.force(false);
+                uploaded = ctx.store().upload(target.bucket(), target.key(), stagingFile, metadata, contentType);
+            } catch (FsException e) {
+                throw new FsException(Errno.EIO, "upload of " + target + " failed; the stored object is unchanged: " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new FsException(Errno.EIO, "reading the staging file of " + target + " failed", e);
+            }
         }
         stored = true;
         dirty = false;
+        appendOnly = false;
         node = n.withEtag(uploaded.etag()).withName(target.name());
         ctx.namespace().created(target, node);
     }
 
+    /**
+     * Completes the running multipart upload. Its metadata was fixed when it started: when chmod,
+     * chown or an explicit mtime changed it since, one server-side copy stores the final attributes.
+     * Null when streaming failed; the caller then uploads the whole file.
+     */
+    private ObjectInfo finishStream(FsPath target, Map<String, String> wanted) {
+        MultipartStream finishing = stream;
+        stream = null;
+        ObjectInfo uploaded;
+        try {
+            uploaded = finishing.complete(node.size());
+        } catch (FsException e) {
+            LOG.info("streamed upload of {} failed ({}); uploading the whole file instead", target, e.getMessage());
+            return null;
+        }
+        Map<String, String> expected = new java.util.HashMap<>(wanted);
+        if (!explicitMtime) {
+            expected.remove(PosixMetadata.MTIME);
+        }
+        if (!expected.equals(streamMetadata)) {
+            uploaded = ctx.store().copy(target.bucket(), target.key(), target.bucket(), target.key(), expected);
+        }
+        if (!explicitMtime) {
+            node = node.withMtime(uploaded.lastModified());
+        }
+        return uploaded;
+    }
+
+    /** Starts or feeds the streamed multipart upload while the file grows by appends only. */
+    private void streamIfSequential(boolean appended) {
+        if (!appended) {
+            appendOnly = false;
+            stopStreaming();
+            return;
+        }
+        if (!appendOnly) {
+            return;
+        }
+        long size = node.size();
+        if (stream == null && size > uploads.partSize()) {
+            Map<String, String> metadata = PosixMetadata.of(Map.of(), NodeType.FILE, node.mode(), node.uid(), node.gid(), node.mtime());
+            // The final mtime is unknown yet: without the key, the completed object's Last-Modified stands for it.
+            metadata.remove(PosixMetadata.MTIME);
+            try {
+                stream = MultipartStream.start(ctx.store(), ctx.workers(), path, stagingFile, uploads.partSize(),
+                        uploads.parallelism(), metadata, guessContentType(path.name()));
+                streamMetadata = metadata;
+            } catch (FsException e) {
+                LOG.info("could not start streaming {} ({}); it is uploaded when closed", path, e.getMessage());
+                appendOnly = false;
+                return;
+            }
+        }
+        if (stream != null && !stream.submitUpTo(size)) {
+            stopStreaming();
+            appendOnly = false;
+        }
+    }
+
+    private void stopStreaming() {
+        if (stream != null) {
+            stream.abort();
+            stream = null;
+        }
+    }
+
     @Override
     public synchronized void discard() {
-        window.clear();
+        reader.clear();
+        stopStreaming();
         if (channel != null) {
             try {
                 channel.close();
@@ -224,7 +313,7 @@ final class StagedFile implements OpenFile {
                 ctx.store().download(path.bucket(), path.key(), stagingFile);
             }
             channel = FileChannel.open(stagingFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            window.clear();
+            reader.clear();
         } catch (IOException e) {
             throw new FsException(Errno.EIO, "cannot stage " + path + " in " + ctx.stagingDir() + ": " + e.getMessage(), e);
         }

@@ -25,9 +25,11 @@ final class StandardFiles implements FileOps {
     private static final Logger LOG = LoggerFactory.getLogger(StandardFiles.class);
 
     private final FsContext ctx;
+    private final Uploads uploads;
 
     StandardFiles(FsContext ctx) {
         this.ctx = ctx;
+        this.uploads = Uploads.from(ctx.settings());
     }
 
     @Override
@@ -37,7 +39,7 @@ final class StandardFiles implements FileOps {
         if (flags.exclusive() && ctx.namespace().find(path).isPresent()) {
             throw new FsException(Errno.EEXIST, path + " exists");
         }
-        return ctx.openFiles().register(StagedFile.create(ctx, path, mode, flags));
+        return ctx.openFiles().register(StagedFile.create(ctx, uploads, path, mode, flags));
     }
 
     @Override
@@ -46,7 +48,7 @@ final class StandardFiles implements FileOps {
         if (node.isDirectory()) {
             throw new FsException(Errno.EISDIR, path + " is a folder");
         }
-        return ctx.openFiles().register(StagedFile.open(ctx, path, node, flags));
+        return ctx.openFiles().register(StagedFile.open(ctx, uploads, path, node, flags));
     }
 
     @Override
@@ -94,7 +96,7 @@ final class StandardFiles implements FileOps {
         if (node.isDirectory()) {
             throw new FsException(Errno.EISDIR, path + " is a folder");
         }
-        StagedFile file = StagedFile.open(ctx, path, node, new OpenFlags(true, true, false, false, false));
+        StagedFile file = StagedFile.open(ctx, uploads, path, node, new OpenFlags(true, true, false, false, false));
         try {
             file.truncate(size);
             file.save();

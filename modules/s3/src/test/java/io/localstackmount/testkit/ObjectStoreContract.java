@@ -1,4 +1,4 @@
-package io.localstackmount.s3;
+package io.localstackmount.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,7 @@
-package io.localstackmount.s3;
+package io.localstackmount.testkit;
 
+import io.localstackmount.s3.S3ObjectStore;
+import io.localstackmount.s3.S3StoreConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

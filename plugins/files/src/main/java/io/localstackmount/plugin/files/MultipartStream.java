@@ -1,0 +1,129 @@
+package io.localstackmount.plugin.files;
+
+import io.localstackmount.api.Errno;
+import io.localstackmount.api.FsException;
+import io.localstackmount.api.FsPath;
+import io.localstackmount.api.ObjectInfo;
+import io.localstackmount.api.ObjectStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A multipart upload that runs while a file is still being written sequentially: every time the
+ * staging file grows past another {@code partSize}, that part is uploaded in the background (at
+ * most {@code maxInFlight} at once; the writer waits beyond that, which bounds the work queued).
+ * {@link #complete} uploads the tail and completes the upload; any failure aborts it, so no parts
+ * are left orphaned, and the caller falls back to a whole upload (which then reports the error).
+ * Parts are read from the staging file, never held on the heap by this class.
+ */
+final class MultipartStream {
+    private static final Logger LOG = LoggerFactory.getLogger(MultipartStream.class);
+    /** S3's limit on parts per upload. */
+    private static final int MAX_PARTS = 10_000;
+
+    private final ObjectStore store;
+    private final ExecutorService executor;
+    private final FsPath path;
+    private final Path stagingFile;
+    private final long partSize;
+    private final Semaphore inFlight;
+    private final String uploadId;
+    private final List<CompletableFuture<String>> parts = new ArrayList<>();
+    private volatile Throwable failure;
+
+    private MultipartStream(ObjectStore store, ExecutorService executor, FsPath path, Path stagingFile,
+                            long partSize, int maxInFlight, String uploadId) {
+        this.store = store;
+        this.executor = executor;
+        this.path = path;
+        this.stagingFile = stagingFile;
+        this.partSize = partSize;
+        this.inFlight = new Semaphore(maxInFlight);
+        this.uploadId = uploadId;
+    }
+
+    static MultipartStream start(ObjectStore store, ExecutorService executor, FsPath path, Path stagingFile,
+                                 long partSize, int maxInFlight, Map<String, String> metadata, String contentType) {
+        String id = store.startMultipart(path.bucket(), path.key(), metadata, contentType);
+        LOG.debug("streaming {} as multipart upload {}", path, id);
+        return new MultipartStream(store, executor, path, stagingFile, partSize, maxInFlight, id);
+    }
+
+    /** Bytes covered by parts submitted so far. */
+    long submittedBytes() {
+        return parts.size() * partSize;
+    }
+
+    boolean failed() {
+        return failure != null;
+    }
+
+    /** Submits every whole part below {@code stagedSize} not yet submitted; false when streaming cannot go on. */
+    boolean submitUpTo(long stagedSize) {
+        while (failure == null && stagedSize - submittedBytes() >= partSize) {
+            if (parts.size() + 1 >= MAX_PARTS) {
+                return false;
+            }
+            submit(submittedBytes(), partSize);
+        }
+        return failure == null;
+    }
+
+    private void submit(long offset, long length) {
+        int partNumber = parts.size() + 1;
+        inFlight.acquireUninterruptibly();
+        CompletableFuture<String> part = CompletableFuture.supplyAsync(
+                () -> store.uploadPart(path.bucket(), path.key(), uploadId, partNumber, stagingFile, offset, length), executor);
+        part.whenComplete((etag, error) -> {
+            inFlight.release();
+            if (error != null && failure == null) {
+                failure = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
+                LOG.warn("part {} of {} failed: {}", partNumber, path, failure.getMessage());
+            }
+        });
+        parts.add(part);
+    }
+
+    /** Uploads the rest up to {@code size} and completes; throws when anything failed (after aborting). */
+    ObjectInfo complete(long size) {
+        try {
+            if (failure == null && size > submittedBytes()) {
+                submit(submittedBytes(), size - submittedBytes());
+            }
+            List<String> etags = new ArrayList<>(parts.size());
+            for (CompletableFuture<String> part : parts) {
+                etags.add(part.join());
+            }
+            return store.completeMultipart(path.bucket(), path.key(), uploadId, etags);
+        } catch (RuntimeException e) {
+            abort();
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            throw new FsException(Errno.EIO, "multipart upload of " + path + " failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** Stops the upload: waits for parts in flight, then aborts it so that no parts stay orphaned. */
+    void abort() {
+        for (CompletableFuture<String> part : parts) {
+            try {
+                part.join();
+            } catch (RuntimeException ignored) {
+                // the failure is already recorded; aborting is what matters now
+            }
+        }
+        try {
+            store.abortMultipart(path.bucket(), path.key(), uploadId);
+        } catch (RuntimeException e) {
+            LOG.warn("aborting multipart upload {} of {} failed: {}; its parts may stay until the bucket's lifecycle removes them",
+                    uploadId, path, e.getMessage());
+        }
+    }
+}
