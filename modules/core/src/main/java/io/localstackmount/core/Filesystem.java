@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class Filesystem implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Filesystem.class);
 
-    private final ObjectStore store;
+    private final CountingObjectStore store;
     private final HandleTable handles;
     private final CachedNamespace namespace;
     private final ExecutorService workers;
@@ -43,11 +43,11 @@ public final class Filesystem implements AutoCloseable {
     private final Dispatcher dispatcher;
 
     private Filesystem(ObjectStore store, FsConfig config, PluginRegistry registry) {
-        this.store = store;
+        this.store = new CountingObjectStore(store);
         this.handles = new HandleTable();
         this.workers = Executors.newCachedThreadPool(daemonThreads("lsm-worker"));
         this.stagingDir = createStagingDir(config.stagingDir());
-        this.namespace = new CachedNamespace(store, handles, config, Clock.systemUTC(), workers, Ticker.systemTicker());
+        this.namespace = new CachedNamespace(this.store, handles, config, Clock.systemUTC(), workers, Ticker.systemTicker());
         this.dispatcher = new Dispatcher(
                 this.<AttrOps>handler(registry, config, HandlerGroup.ATTRS),
                 this.<DirOps>handler(registry, config, HandlerGroup.DIRS),
@@ -66,7 +66,8 @@ public final class Filesystem implements AutoCloseable {
         return dispatcher;
     }
 
-    public ObjectStore store() {
+    /** The store the handlers use, counting every request they make. */
+    public CountingObjectStore store() {
         return store;
     }
 

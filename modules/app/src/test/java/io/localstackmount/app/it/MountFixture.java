@@ -1,6 +1,7 @@
 package io.localstackmount.app.it;
 
 import io.localstackmount.api.MountOptions;
+import io.localstackmount.core.CountingObjectStore;
 import io.localstackmount.core.Filesystem;
 import io.localstackmount.core.FsConfig;
 import io.localstackmount.core.PluginRegistry;
@@ -91,6 +92,11 @@ public final class MountFixture implements AutoCloseable {
 
     public Filesystem filesystem() {
         return filesystem;
+    }
+
+    /** Counts the requests the mount makes (not those of {@link #s3()}). */
+    public CountingObjectStore requests() {
+        return filesystem.store();
     }
 
     /** Runs a command in {@code dir}; returns its combined output, failing on a non-zero exit. */
