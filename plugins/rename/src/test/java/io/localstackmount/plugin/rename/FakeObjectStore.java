@@ -22,8 +22,8 @@ import java.util.function.Predicate;
 /**
  * An in-memory {@link ObjectStore}: buckets of keys to bytes plus metadata, delimited listings as S3
  * answers them, request counters, and failures injected by request number or by key. Data
- * transfers ({@code read}, {@code download}, {@code upload}) are not supported: rename must never
- * need them.
+ * transfers ({@code read}, {@code download}, {@code upload}, multipart) are not supported: rename
+ * must never need them.
  */
 final class FakeObjectStore implements ObjectStore {
     /** One stored object; {@code size} may claim more than {@code body} holds (large-object tests). */
@@ -183,6 +183,26 @@ final class FakeObjectStore implements ObjectStore {
 
     @Override
     public ObjectInfo upload(String bucket, String key, Path source, Map<String, String> metadata, String contentType) {
+        throw new UnsupportedOperationException("rename must not write data");
+    }
+
+    @Override
+    public String startMultipart(String bucket, String key, Map<String, String> metadata, String contentType) {
+        throw new UnsupportedOperationException("rename must not write data");
+    }
+
+    @Override
+    public String uploadPart(String bucket, String key, String uploadId, int partNumber, Path source, long offset, long length) {
+        throw new UnsupportedOperationException("rename must not write data");
+    }
+
+    @Override
+    public ObjectInfo completeMultipart(String bucket, String key, String uploadId, List<String> partEtags) {
+        throw new UnsupportedOperationException("rename must not write data");
+    }
+
+    @Override
+    public void abortMultipart(String bucket, String key, String uploadId) {
         throw new UnsupportedOperationException("rename must not write data");
     }
 
