@@ -208,6 +208,25 @@ class XattrIT {
     }
 
     @Test
+    @DisplayName("attribute probes of ls cost no request; getfattr costs HEADs only")
+    void requestCounts() {
+        put("count/one.txt", "1", Map.of("color", "red"), "text/plain");
+        MountFixture.run(bucket, "ls", "-l", "count");
+        fx.requests().reset();
+        MountFixture.run(bucket, "ls", "-l", "count");
+        assertEquals(0, fx.requests().total(), fx.requests().counts().toString());
+        MountFixture.run(bucket, "getfattr", "-n", "user.color", "count/one.txt");
+        long one = fx.requests().count("head");
+        fx.requests().reset();
+        MountFixture.run(bucket, "getfattr", "-d", "count/one.txt");
+        long dump = fx.requests().count("head");
+        // One HEAD per call; the kernel asks for a value's size before the value: two calls per name.
+        assertEquals(fx.requests().total(), dump, "only HEADs: " + fx.requests().counts());
+        assertTrue(one <= 2, "getfattr -n: " + one + " HEADs");
+        assertTrue(dump <= 2 + 2 * 6, "getfattr -d of 6 names: " + dump + " HEADs");
+    }
+
+    @Test
     @DisplayName("cp -a of a file with user attributes succeeds; the attributes are dropped (set while unsaved: ENOTSUP)")
     void copyPreservingAttributes(@TempDir Path local) {
         Path source = local.resolve("attrs.txt");
