@@ -19,6 +19,12 @@ public interface OpenFile {
      */
     boolean updateUnsaved(java.util.function.UnaryOperator<Node> change);
 
+    /**
+     * The file was removed or replaced under its name (unlink, or a rename onto it): the handle
+     * keeps working, but closing it must not store its data under that name again.
+     */
+    void markUnlinked();
+
     /** Frees local resources (staging files) without uploading. */
     void discard();
 }

@@ -21,7 +21,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -34,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Filesystem implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Filesystem.class);
+    /** Threads shared by all handlers: folder renames (16 each), lookups, prefetch and part uploads. */
+    private static final int MAX_WORKERS = 64;
 
     private final CountingObjectStore store;
     private final HandleTable handles;
@@ -45,7 +49,10 @@ public final class Filesystem implements AutoCloseable {
     private Filesystem(ObjectStore store, FsConfig config, PluginRegistry registry) {
         this.store = new CountingObjectStore(store);
         this.handles = new HandleTable();
-        this.workers = Executors.newCachedThreadPool(daemonThreads("lsm-worker"));
+        // Bounded: plugins bound their own parallelism per call, this bounds all calls together.
+        // Past the bound the caller runs the task itself, which slows it down instead of failing.
+        this.workers = new ThreadPoolExecutor(0, MAX_WORKERS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                daemonThreads("lsm-worker"), new ThreadPoolExecutor.CallerRunsPolicy());
         this.stagingDir = createStagingDir(config.stagingDir());
         this.namespace = new CachedNamespace(this.store, handles, config, Clock.systemUTC(), workers, Ticker.systemTicker());
         this.dispatcher = new Dispatcher(

@@ -397,8 +397,8 @@ final class FuseAdapter extends FuseStubFS {
         switch (e.errno()) {
             // Expected answers to probes: editors, git and shells look up missing names all the time.
             case ENOENT, ENODATA -> LOG.debug("{} {}: {}", op, path, e.getMessage());
-            // Disabled features: the dispatcher said so once; ls asks for ACLs on every file.
-            case ENOTSUP, ENOSYS -> LOG.debug("{} {}: {}", op, path, e.getMessage());
+            // Disabled features and rename fallbacks: whoever answers these logs why, once.
+            case ENOTSUP, ENOSYS, EXDEV -> LOG.debug("{} {}: {}", op, path, e.getMessage());
             case EIO -> {
                 LOG.warn("{} {}: {}", op, path, e.getMessage());
                 if (e.getCause() != null) {

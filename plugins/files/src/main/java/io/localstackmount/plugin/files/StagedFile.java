@@ -114,7 +114,8 @@ final class StagedFile implements OpenFile {
         return true;
     }
 
-    synchronized void markUnlinked() {
+    @Override
+    public synchronized void markUnlinked() {
         unlinked = true;
     }
 

@@ -112,12 +112,8 @@ final class StandardFiles implements FileOps {
             throw new FsException(Errno.EISDIR, path + " is a folder: use rmdir");
         }
         boolean stored = node.etag() != null;
-        for (OpenFile open : ctx.openFiles().openAt(path)) {
-            if (open instanceof StagedFile staged) {
-                // Open descriptors keep working, but closing them must not bring the file back.
-                staged.markUnlinked();
-            }
-        }
+        // Open descriptors keep working, but closing them must not bring the file back.
+        ctx.openFiles().openAt(path).forEach(OpenFile::markUnlinked);
         if (stored) {
             ctx.store().delete(path.bucket(), path.key());
         }

@@ -116,6 +116,8 @@ final class StandardRename implements RenameOps {
                 throw new FsException(Errno.EIO, why, e);
             }
         }
+        // Handles still open on the replaced target must not store their data over the moved file.
+        ctx.openFiles().openAt(to).forEach(OpenFile::markUnlinked);
         ctx.openFiles().moved(from, to);
         ns.removed(from);
         ns.created(to, movedNode(to, source, unsaved, copy));

@@ -140,6 +140,11 @@ final class TestMount implements FsContext, AutoCloseable {
         }
 
         @Override
+        public void markUnlinked() {
+            unsaved = null;
+        }
+
+        @Override
         public void discard() {
         }
     }

@@ -129,6 +129,10 @@ final class TestContext implements FsContext, AutoCloseable {
         }
 
         @Override
+        public void markUnlinked() {
+        }
+
+        @Override
         public void discard() {
         }
     }
