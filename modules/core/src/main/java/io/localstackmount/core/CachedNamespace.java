@@ -197,6 +197,10 @@ public final class CachedNamespace implements Namespace {
             // Remember what we wrote so that later listings of this version keep its attributes.
             rememberMetadata(path, node);
         }
+        if (node.isDirectory() && path.isObject() && node.etag() != null) {
+            // A folder node with an ETag was stored as a marker (mkdir, chmod of an implicit folder).
+            folders.asMap().computeIfPresent(path, (p, folder) -> new Folder(folder.entries(), true, folder.fetchedNanos()));
+        }
         folders.asMap().computeIfPresent(path.parent(), (p, folder) -> folder.with(path.name(), node));
     }
 
@@ -264,7 +268,8 @@ public final class CachedNamespace implements Namespace {
     }
 
     private Node folderNodeFromMarker(FsPath path, ObjectInfo marker) {
-        Map<String, String> meta = marker.metadata();
+        Map<String, String> meta = marker.metadata() != null ? marker.metadata()
+                : metadataByVersion.getIfPresent(versionKey(path.bucket(), marker));
         int mode = PosixMetadata.mode(meta);
         int uid = PosixMetadata.uid(meta);
         int gid = PosixMetadata.gid(meta);
@@ -276,7 +281,8 @@ public final class CachedNamespace implements Namespace {
 
     private void rememberMetadata(FsPath path, Node node) {
         // Keyed like versionKey(): the etag plus the size identify the version we just wrote.
-        metadataByVersion.put(path.bucket() + "\n" + path.key() + "\n" + node.etag() + "\n" + node.size(),
+        String key = node.isDirectory() ? path.markerKey() : path.key();
+        metadataByVersion.put(path.bucket() + "\n" + key + "\n" + node.etag() + "\n" + node.size(),
                 PosixMetadata.of(Map.of(), node.type(), node.mode(), node.uid(), node.gid(), node.mtime()));
     }
 
