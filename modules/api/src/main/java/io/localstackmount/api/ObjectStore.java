@@ -38,6 +38,16 @@ public interface ObjectStore extends AutoCloseable {
     /** Reads {@code length} bytes from {@code offset} (fewer at the end of the object) into {@code dst}. */
     int read(String bucket, String key, long offset, byte[] dst, int dstOffset, int length);
 
+    /**
+     * One GET of up to {@code length} bytes from {@code offset} into {@code dst}, sent with
+     * {@code condition}: the request a content cache revalidates with. When the condition holds the
+     * answer is {@link GetResult#notModified()} (HTTP 304, no body); otherwise the bytes and the
+     * object's current version as the answer's headers describe it (whole-object size, ETag,
+     * Last-Modified, user metadata). An offset at or past the end, and any offset of an empty
+     * object, reads 0 bytes. ENOENT when the object is missing.
+     */
+    GetResult get(String bucket, String key, Precondition condition, long offset, byte[] dst, int dstOffset, int length);
+
     /** Downloads a whole object into {@code target}, replacing it. */
     ObjectInfo download(String bucket, String key, Path target) throws IOException;
 

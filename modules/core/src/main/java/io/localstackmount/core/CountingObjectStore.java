@@ -1,8 +1,10 @@
 package io.localstackmount.core;
 
+import io.localstackmount.api.GetResult;
 import io.localstackmount.api.ListPage;
 import io.localstackmount.api.ObjectInfo;
 import io.localstackmount.api.ObjectStore;
+import io.localstackmount.api.Precondition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,12 +17,14 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counts the requests every store operation makes, and the bytes read, without changing them.
  * The mount always goes through one, so {@code --debug} and tests can show what an operation
- * cost in S3 requests. Counts are by operation name, e.g. {@code head}, {@code listPage}.
+ * cost in S3 requests. Counts are by operation name, e.g. {@code head}, {@code listPage}, {@code get};
+ * {@link #notModified()} says how many of the {@code get}s were answered 304 without a body.
  */
 public final class CountingObjectStore implements ObjectStore {
     private final ObjectStore delegate;
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
     private final LongAdder bytesRead = new LongAdder();
+    private final LongAdder notModified = new LongAdder();
 
     public CountingObjectStore(ObjectStore delegate) {
         this.delegate = delegate;
@@ -51,9 +55,20 @@ public final class CountingObjectStore implements ObjectStore {
         return bytesRead.sum();
     }
 
+    /** Conditional GETs answered "not modified" (304, no body). */
+    public long notModified() {
+        return notModified.sum();
+    }
+
+    /** One line for logs: requests by operation, 304s and bytes read. */
+    public String summary() {
+        return total() + " requests " + counts() + ", " + notModified() + " answered 304, " + bytesRead() + " bytes read";
+    }
+
     public void reset() {
         counts.values().forEach(LongAdder::reset);
         bytesRead.reset();
+        notModified.reset();
     }
 
     private void increment(String operation) {
@@ -102,6 +117,18 @@ public final class CountingObjectStore implements ObjectStore {
         int n = delegate.read(bucket, key, offset, dst, dstOffset, length);
         bytesRead.add(n);
         return n;
+    }
+
+    @Override
+    public GetResult get(String bucket, String key, Precondition condition, long offset, byte[] dst, int dstOffset, int length) {
+        increment("get");
+        GetResult result = delegate.get(bucket, key, condition, offset, dst, dstOffset, length);
+        if (result.modified()) {
+            bytesRead.add(result.length());
+        } else {
+            notModified.increment();
+        }
+        return result;
     }
 
     @Override

@@ -11,10 +11,12 @@ import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import io.localstackmount.api.Errno;
 import io.localstackmount.api.FsException;
+import io.localstackmount.api.GetResult;
 import io.localstackmount.api.ListPage;
 import io.localstackmount.api.Listings;
 import io.localstackmount.api.ObjectInfo;
 import io.localstackmount.api.ObjectStore;
+import io.localstackmount.api.Precondition;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +46,7 @@ import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListBucketsResponse;
@@ -245,6 +248,86 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (IOException e) {
             throw errors.io("GetObject " + range, bucket, key, e);
         }
+    }
+
+    /**
+     * One GetObject with a Range and at most one validator. 304 and 412 come from the SDK as an
+     * S3Exception: the status code says which. A 416 (offset past the end, or any range of an
+     * empty object) carries no ETag, so a HEAD describes the object then and decides the condition.
+     */
+    @Override
+    public GetResult get(String bucket, String key, Precondition condition, long offset, byte[] dst, int dstOffset, int length) {
+        Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        if (offset < 0) {
+            throw new FsException(Errno.EINVAL, "negative read offset " + offset + " in " + S3Errors.location(bucket, key));
+        }
+        if (length == 0) {
+            return describe(bucket, key, condition);
+        }
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key).range(range);
+        switch (condition.kind()) {
+            // Alone, never together: LocalStack ORs the two and can answer a stale 304.
+            case IF_NONE_MATCH -> request.ifNoneMatch("\"" + condition.etag() + "\"");
+            case IF_MODIFIED_SINCE -> request.ifModifiedSince(condition.since());
+            case NONE -> { }
+        }
+        String what = "GetObject " + range + (condition.kind() == Precondition.Kind.NONE ? "" : " " + condition.kind());
+        try (ResponseInputStream<GetObjectResponse> in = client.getObject(request.build())) {
+            GetObjectResponse r = in.response();
+            if (r.contentRange() == null && offset > 0) {
+                try {
+                    in.skipNBytes(offset);
+                } catch (EOFException atEnd) {
+                    return GetResult.content(info(key, r), 0);
+                }
+            }
+            int total = readFully(in, dst, dstOffset, length);
+            if (total == length && r.contentRange() == null) {
+                in.abort(); // do not drain the rest of a whole-object answer just to reuse the connection
+            }
+            return GetResult.content(info(key, r), total);
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            int status = S3Errors.status(e);
+            if (status == 304) {
+                return GetResult.notModified();
+            }
+            if (status == 416) {
+                return describe(bucket, key, condition);
+            }
+            throw errors.map(what, bucket, key, e);
+        } catch (IOException e) {
+            throw errors.io(what, bucket, key, e);
+        }
+    }
+
+    /** A GET of nothing: a HEAD decides the condition and describes the object. */
+    private GetResult describe(String bucket, String key, Precondition condition) {
+        ObjectInfo current = head(bucket, key).orElseThrow(() -> new FsException(Errno.ENOENT,
+                "GetObject " + S3Errors.location(bucket, key) + " at " + description + ": no such key"));
+        return condition.unchanged(current) ? GetResult.notModified() : GetResult.content(current, 0);
+    }
+
+    /** The object a GET answer describes; its size is the whole object's, from Content-Range when ranged. */
+    private static ObjectInfo info(String key, GetObjectResponse r) {
+        return new ObjectInfo(key, totalSize(r), r.lastModified(), stripQuotes(r.eTag()), lowerCaseKeys(r.metadata()),
+                r.contentType());
+    }
+
+    /** {@code bytes 0-1023/4096} says 4096; without a range (or with {@code /*}) the body is the object. */
+    static long totalSize(GetObjectResponse r) {
+        String range = r.contentRange();
+        if (range != null) {
+            int slash = range.lastIndexOf('/');
+            if (slash >= 0 && slash + 1 < range.length() && !range.endsWith("*")) {
+                try {
+                    return Long.parseLong(range.substring(slash + 1).trim());
+                } catch (NumberFormatException ignored) {
+                    // fall through to the body length
+                }
+            }
+        }
+        return size(r.contentLength());
     }
 
     @Override

@@ -177,6 +177,12 @@ final class FakeObjectStore implements ObjectStore {
     }
 
     @Override
+    public io.localstackmount.api.GetResult get(String bucket, String key, io.localstackmount.api.Precondition condition,
+                                                long offset, byte[] dst, int dstOffset, int length) {
+        throw new UnsupportedOperationException("rename must not read data");
+    }
+
+    @Override
     public ObjectInfo download(String bucket, String key, Path target) {
         throw new UnsupportedOperationException("rename must not read data");
     }

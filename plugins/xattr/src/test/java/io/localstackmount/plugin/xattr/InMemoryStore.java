@@ -161,6 +161,25 @@ final class InMemoryStore implements ObjectStore {
     }
 
     @Override
+    public io.localstackmount.api.GetResult get(String bucket, String key, io.localstackmount.api.Precondition condition,
+                                                long offset, byte[] dst, int dstOffset, int length) {
+        count("get");
+        Stored s = bucket(bucket).get(key);
+        if (s == null) {
+            throw new FsException(Errno.ENOENT, "no such key " + key);
+        }
+        ObjectInfo current = info(key, s, true);
+        if (condition.unchanged(current)) {
+            return io.localstackmount.api.GetResult.notModified();
+        }
+        int n = (int) Math.max(0, Math.min(length, s.body().length - offset));
+        if (n > 0) {
+            System.arraycopy(s.body(), (int) offset, dst, dstOffset, n);
+        }
+        return io.localstackmount.api.GetResult.content(current, n);
+    }
+
+    @Override
     public ObjectInfo download(String bucket, String key, Path target) throws IOException {
         count("download");
         Stored s = bucket(bucket).get(key);
