@@ -24,4 +24,17 @@ public interface FsContext {
 
     /** Shared threads for work a handler runs in parallel (copies, prefetch); bounded by core. */
     java.util.concurrent.ExecutorService workers();
+
+    /** The cache policy config selected; empty when there is none (every read then goes to S3). */
+    default java.util.Optional<CachePolicy> cachePolicy() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The mount's disk cache of object bodies, created on the first call: for cache policies, which
+     * decide whether to use it. ENOTSUP in a context that has none.
+     */
+    default ContentCache contentCache() {
+        throw new FsException(Errno.ENOTSUP, "this mount has no content cache");
+    }
 }

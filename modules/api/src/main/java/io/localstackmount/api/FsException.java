@@ -12,7 +12,9 @@ public final class FsException extends RuntimeException {
     }
 
     public FsException(Errno errno, String message, Throwable cause) {
-        super(message, cause);
+        // No stack trace of its own: these are answers, thrown for every missing name a tool probes;
+        // the cause keeps its trace where there is one.
+        super(message, cause, false, false);
         this.errno = errno;
     }
 

@@ -10,6 +10,7 @@ import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
 import io.localstackmount.api.ListPage;
 import io.localstackmount.api.Listing;
+import io.localstackmount.api.Listings;
 import io.localstackmount.api.MountOptions;
 import io.localstackmount.api.Namespace;
 import io.localstackmount.api.Node;
@@ -64,18 +65,26 @@ public final class CachedNamespace implements Namespace {
     private final Cache<String, Map<String, String>> metadataByVersion;
     private final WarnOnce hiddenKeys = new WarnOnce(LOG);
 
-    /** A folder's listing: entries by name, whether its marker exists, and when it was fetched. */
-    private record Folder(TreeMap<String, Node> entries, boolean hasMarker, long fetchedNanos) {
+    /**
+     * A folder's listing: entries by name, whether its marker exists, when it was fetched, and
+     * whether it is complete. An incomplete one is the first page of a large folder, fetched for a
+     * lookup: it fills the node cache but answers nothing about names it does not hold.
+     */
+    private record Folder(TreeMap<String, Node> entries, boolean hasMarker, long fetchedNanos, boolean complete) {
         Folder with(String name, Node node) {
             TreeMap<String, Node> copy = new TreeMap<>(entries);
             copy.put(name, node);
-            return new Folder(copy, hasMarker, fetchedNanos);
+            return new Folder(copy, hasMarker, fetchedNanos, complete);
         }
 
         Folder without(String name) {
             TreeMap<String, Node> copy = new TreeMap<>(entries);
             copy.remove(name);
-            return new Folder(copy, hasMarker, fetchedNanos);
+            return new Folder(copy, hasMarker, fetchedNanos, complete);
+        }
+
+        Folder withMarker() {
+            return new Folder(entries, true, fetchedNanos, complete);
         }
     }
 
@@ -149,10 +158,20 @@ public final class CachedNamespace implements Namespace {
             return cached;
         }
         Folder parent = folders.getIfPresent(path.parent());
-        if (parent != null) {
+        if (parent == null && path.isObject()) {
+            // One LIST of the parent answers this lookup and every other one in that folder, the
+            // missing names editors and git probe included; only a large folder falls back to a
+            // HEAD and a LIST of this one path.
+            parent = folders.get(path.parent(), this::fetchFirstPage);
+        }
+        if (parent != null && parent.complete()) {
             Optional<Node> fromListing = Optional.ofNullable(parent.entries().get(path.name()));
             nodes.put(path, fromListing);
             return fromListing;
+        }
+        Optional<Node> cachedAfterListing = nodes.getIfPresent(path);
+        if (cachedAfterListing != null) {
+            return cachedAfterListing;
         }
         Optional<Node> fetched = path.isBucket() ? fetchBucket(path) : fetchObjectPath(path);
         nodes.put(path, fetched);
@@ -161,7 +180,11 @@ public final class CachedNamespace implements Namespace {
 
     @Override
     public List<Node> list(FsPath path) {
-        Folder folder = folders.get(path, this::fetchFolder);
+        Folder folder = folders.getIfPresent(path);
+        if (folder == null || !folder.complete()) {
+            folder = fetchFolder(path);
+            folders.put(path, folder);
+        }
         List<Node> result = new ArrayList<>(folder.entries().values());
         for (OpenFile file : openFiles.openIn(path)) {
             Optional<Node> unsaved = file.unsavedNode();
@@ -176,7 +199,7 @@ public final class CachedNamespace implements Namespace {
     public FolderState folderState(FsPath path) {
         Folder cached = folders.getIfPresent(path);
         boolean openChildren = openFiles.openIn(path).stream().anyMatch(f -> f.unsavedNode().isPresent());
-        if (cached != null) {
+        if (cached != null && cached.complete()) {
             return new FolderState(cached.entries().isEmpty() && !openChildren, cached.hasMarker() || path.isBucket());
         }
         if (path.isRoot()) {
@@ -199,7 +222,7 @@ public final class CachedNamespace implements Namespace {
         }
         if (node.isDirectory() && path.isObject() && node.etag() != null) {
             // A folder node with an ETag was stored as a marker (mkdir, chmod of an implicit folder).
-            folders.asMap().computeIfPresent(path, (p, folder) -> new Folder(folder.entries(), true, folder.fetchedNanos()));
+            folders.asMap().computeIfPresent(path, (p, folder) -> folder.withMarker());
         }
         folders.asMap().computeIfPresent(path.parent(), (p, folder) -> folder.with(path.name(), node));
     }
@@ -223,7 +246,7 @@ public final class CachedNamespace implements Namespace {
                     PosixMetadata.of(Map.of(), NodeType.DIRECTORY, node.mode(), node.uid(), node.gid(), node.mtime()),
                     "application/x-directory");
             LOG.debug("wrote marker {} so that the emptied folder stays", marker.key());
-            folders.asMap().computeIfPresent(folder, (p, f) -> new Folder(f.entries(), true, f.fetchedNanos()));
+            folders.asMap().computeIfPresent(folder, (p, f) -> f.withMarker());
             nodes.put(folder, Optional.of(node.withEtag(marker.etag())));
         }
     }
@@ -343,24 +366,36 @@ public final class CachedNamespace implements Namespace {
 
     private Folder fetchFolder(FsPath path) {
         long fetched = ticker.read();
-        TreeMap<String, Node> entries = new TreeMap<>();
         if (path.isRoot()) {
+            TreeMap<String, Node> entries = new TreeMap<>();
             for (String bucket : store.listBuckets()) {
                 entries.put(bucket, folderNode(FsPath.ROOT.child(bucket), mountTime));
             }
-            return new Folder(entries, true, fetched);
+            return new Folder(entries, true, fetched, true);
         }
+        Listing listing = store.list(path.bucket(), path.childPrefix());
+        return folderOf(path, listing.objects(), listing.commonPrefixes(), fetched, true);
+    }
+
+    /** The first page of a folder's listing: complete when the folder fits in one page. */
+    private Folder fetchFirstPage(FsPath path) {
+        long fetched = ticker.read();
+        ListPage page = store.listPage(path.bucket(), path.childPrefix(), null, Listings.PAGE_SIZE);
+        return folderOf(path, page.objects(), page.commonPrefixes(), fetched, page.nextToken() == null);
+    }
+
+    private Folder folderOf(FsPath path, List<ObjectInfo> objects, List<String> commonPrefixes, long fetched, boolean complete) {
+        TreeMap<String, Node> entries = new TreeMap<>();
         String prefix = path.childPrefix();
-        Listing listing = store.list(path.bucket(), prefix);
         boolean hasMarker = false;
-        for (String common : listing.commonPrefixes()) {
+        for (String common : commonPrefixes) {
             String name = common.substring(prefix.length(), common.length() - 1);
             if (representable(path, common, name)) {
                 FsPath child = path.child(name);
                 entries.put(name, folderNode(child, mountTime));
             }
         }
-        for (ObjectInfo object : listing.objects()) {
+        for (ObjectInfo object : objects) {
             if (object.key().equals(prefix)) {
                 hasMarker = true;
                 continue;
@@ -379,7 +414,7 @@ public final class CachedNamespace implements Namespace {
         for (Map.Entry<String, Node> entry : entries.entrySet()) {
             nodes.put(path.child(entry.getKey()), Optional.of(entry.getValue()));
         }
-        return new Folder(entries, hasMarker, fetched);
+        return new Folder(entries, hasMarker, fetched, complete);
     }
 
     private boolean representable(FsPath folder, String key, String name) {

@@ -95,8 +95,11 @@ final class FuseAdapter extends FuseStubFS {
             List<Node> entries = fs.readdir(FsPath.parse(path));
             filler.apply(buf, ".", null, 0);
             filler.apply(buf, "..", null, 0);
+            // The entry's type goes out with its name (d_type), so find and ls -R need no stat per entry.
+            FileStat stat = new FileStat(jnr.ffi.Runtime.getSystemRuntime());
             for (Node entry : entries) {
-                if (filler.apply(buf, entry.name(), null, 0) != 0) {
+                fill(stat, entry);
+                if (filler.apply(buf, entry.name(), stat, 0) != 0) {
                     break;
                 }
             }
