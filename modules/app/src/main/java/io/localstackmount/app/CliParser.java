@@ -1,16 +1,31 @@
 package io.localstackmount.app;
 
+import io.localstackmount.app.ConfigSources.Level;
+import io.localstackmount.app.ConfigSources.Setting;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Parses the command line into {@link CliOptions}; a mistake is an {@link IllegalArgumentException} saying which. */
+/**
+ * Parses the command line into {@link CliOptions}; a mistake is an {@link IllegalArgumentException}
+ * saying which. Options that set a configuration key become settings of the flag layer, checked
+ * and parsed with the rest of the configuration by {@link ConfigLoader}.
+ */
 final class CliParser {
     static final String USAGE = """
             Usage: localstackmount [OPTIONS] [MOUNTPOINT]
+                   localstackmount plugins [OPTIONS]     list the handler providers found
 
             Mounts every bucket of an S3 endpoint (LocalStack by default) as a folder of MOUNTPOINT
             (default ~/mount/localstack). Runs in the foreground; Ctrl-C unmounts.
+
+            Configuration (docs/CONFIGURATION.md): flags win over LOCALSTACKMOUNT_* and AWS_*
+            variables, which win over ./.localstackmount.properties (or the nearest one above),
+            which wins over ~/.config/localstackmount/config.properties.
+              --config FILE           use FILE instead of looking for .localstackmount.properties
+              --set KEY=VALUE         set any configuration key, e.g. --set plugin.rename.max-keys=5000
+              --print-config          print the effective configuration, where each value came from, and exit
+              --plugin-dir DIR        load plugin jars from DIR too (repeatable)
 
             S3 endpoint (flags first, then AWS_ENDPOINT_URL, AWS_REGION, AWS_PROFILE,
             AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, then LOCALSTACK_ENDPOINT, then LocalStack's defaults):
@@ -23,6 +38,7 @@ final class CliParser {
                                       (default ~/.local/share/localstackmount/embedded)
 
             Mount:
+              --bucket NAME[/PREFIX]  show only this bucket, or only the objects under PREFIX in it
               --read-only             refuse every change (EROFS)
               --allow-other           let other users see the mount
               --uid N, --gid N        owner of objects that carry none (default: you)
@@ -38,22 +54,19 @@ final class CliParser {
     }
 
     static CliOptions parse(List<String> args) {
-        Path mountPoint = null;
-        String endpoint = null;
-        String region = null;
-        String profile = null;
-        boolean readOnly = false;
-        boolean allowOther = false;
-        boolean debug = false;
-        Integer uid = null;
-        Integer gid = null;
-        int umask = 0022;
-        Duration ttl = null;
-        Path stagingDir = null;
-        CliOptions.Embedded embedded = CliOptions.Embedded.NO;
-        Path embeddedData = null;
-        Duration busyTimeout = Duration.ofSeconds(10);
+        return parse(args, Path.of("").toAbsolutePath());
+    }
+
+    /** Parses {@code args}; relative paths in option values are relative to {@code cwd}. */
+    static CliOptions parse(List<String> args, Path cwd) {
+        List<Setting> flags = new ArrayList<>();
+        Path configFile = null;
+        List<Path> pluginDirs = new ArrayList<>();
+        boolean printConfig = false;
         boolean help = false;
+        CliOptions.Command command = CliOptions.Command.MOUNT;
+        boolean sawPositional = false;
+        String mountPoint = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String inlineValue = null;
@@ -61,36 +74,67 @@ final class CliParser {
                 inlineValue = arg.substring(arg.indexOf('=') + 1);
                 arg = arg.substring(0, arg.indexOf('='));
             }
+            String option = arg;
             switch (arg) {
                 case "-h", "--help" -> help = true;
-                case "--endpoint" -> endpoint = inlineValue != null ? inlineValue : value(args, ++i, arg);
-                case "--region" -> region = inlineValue != null ? inlineValue : value(args, ++i, arg);
-                case "--profile" -> profile = inlineValue != null ? inlineValue : value(args, ++i, arg);
-                case "--read-only" -> readOnly = true;
-                case "--allow-other" -> allowOther = true;
-                case "--debug" -> debug = true;
-                case "--uid" -> uid = number(inlineValue != null ? inlineValue : value(args, ++i, arg), arg, 10);
-                case "--gid" -> gid = number(inlineValue != null ? inlineValue : value(args, ++i, arg), arg, 10);
-                case "--umask" -> umask = number(inlineValue != null ? inlineValue : value(args, ++i, arg), arg, 8) & 0777;
-                case "--ttl" -> ttl = seconds(inlineValue != null ? inlineValue : value(args, ++i, arg), arg);
-                case "--staging-dir" -> stagingDir = Path.of(inlineValue != null ? inlineValue : value(args, ++i, arg));
-                case "--embedded" -> embedded = CliOptions.Embedded.ALWAYS;
-                case "--fallback-embedded" -> embedded = CliOptions.Embedded.FALLBACK;
-                case "--embedded-data" -> embeddedData = Path.of(inlineValue != null ? inlineValue : value(args, ++i, arg));
-                case "--busy-timeout" -> busyTimeout = seconds(inlineValue != null ? inlineValue : value(args, ++i, arg), arg);
+                case "--print-config" -> printConfig = true;
+                case "--config" -> configFile = Path.of(inlineValue != null ? inlineValue : value(args, ++i, arg));
+                case "--plugin-dir" -> pluginDirs.add(cwd.resolve(inlineValue != null ? inlineValue : value(args, ++i, arg)));
+                case "--set" -> {
+                    String pair = inlineValue != null ? inlineValue : value(args, ++i, arg);
+                    int eq = pair.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("--set takes KEY=VALUE, not '" + pair + "'");
+                    }
+                    flags.add(flag(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim(), "--set", cwd));
+                }
+                case "--endpoint" -> flags.add(flag("s3.endpoint", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
+                case "--region" -> flags.add(flag("s3.region", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
+                case "--profile" -> flags.add(flag("s3.profile", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
+                case "--bucket" -> flags.add(flag("mount.bucket", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
+                case "--read-only" -> flags.add(flag("mount.read-only", "true", option, cwd));
+                case "--allow-other" -> flags.add(flag("mount.allow-other", "true", option, cwd));
+                case "--debug" -> flags.add(flag("mount.debug", "true", option, cwd));
+                case "--uid" -> flags.add(flag("mount.uid", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
+                case "--gid" -> flags.add(flag("mount.gid", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
+                case "--umask" -> flags.add(flag("mount.umask", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
+                case "--ttl" -> {
+                    String v = inlineValue != null ? inlineValue : value(args, ++i, arg);
+                    flags.add(flag("metadata.ttl", v, option, cwd));
+                    flags.add(flag("metadata.negative-ttl", v, option, cwd));
+                }
+                case "--staging-dir" -> flags.add(flag("mount.staging-dir", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
+                case "--embedded" -> flags.add(flag("embedded", "always", option, cwd));
+                case "--fallback-embedded" -> flags.add(flag("embedded", "fallback", option, cwd));
+                case "--embedded-data" -> flags.add(flag("embedded.data-dir", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
+                case "--busy-timeout" -> flags.add(flag("mount.busy-timeout", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
                 default -> {
                     if (arg.startsWith("-")) {
                         throw new IllegalArgumentException("unknown option " + arg);
                     }
+                    // The first word may name a subcommand; a mount point called "plugins" is ./plugins.
+                    if (!sawPositional && arg.equals("plugins")) {
+                        command = CliOptions.Command.PLUGINS;
+                        sawPositional = true;
+                        continue;
+                    }
+                    sawPositional = true;
+                    if (command == CliOptions.Command.PLUGINS) {
+                        throw new IllegalArgumentException("plugins takes no mount point, got " + arg);
+                    }
                     if (mountPoint != null) {
                         throw new IllegalArgumentException("only one mount point, please: got " + mountPoint + " and " + arg);
                     }
-                    mountPoint = Path.of(arg);
+                    mountPoint = arg;
+                    flags.add(flag("mount.point", arg, "MOUNTPOINT argument", cwd));
                 }
             }
         }
-        return new CliOptions(mountPoint, endpoint, region, profile, readOnly, allowOther, debug, uid, gid, umask,
-                ttl, stagingDir, embedded, embeddedData, busyTimeout, help);
+        return new CliOptions(command, flags, configFile, pluginDirs, printConfig, help);
+    }
+
+    private static Setting flag(String key, String value, String source, Path cwd) {
+        return new Setting(key, value, Level.FLAG, source, cwd);
     }
 
     private static String value(List<String> args, int i, String option) {
@@ -98,29 +142,5 @@ final class CliParser {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args.get(i);
-    }
-
-    private static int number(String value, String option, int radix) {
-        try {
-            int n = Integer.parseInt(value, radix);
-            if (n < 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " takes a " + (radix == 8 ? "octal " : "") + "number, not '" + value + "'");
-        }
-    }
-
-    private static Duration seconds(String value, String option) {
-        try {
-            double s = Double.parseDouble(value);
-            if (s < 0 || Double.isNaN(s)) {
-                throw new NumberFormatException();
-            }
-            return Duration.ofMillis((long) (s * 1000));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " takes seconds, not '" + value + "'");
-        }
     }
 }

@@ -1,0 +1,353 @@
+package io.localstackmount.app;
+
+import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.MountOptions;
+import io.localstackmount.api.PluginSettings;
+import io.localstackmount.core.FsConfig;
+import io.localstackmount.fuse.MountSettings;
+import io.localstackmount.s3.S3StoreConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Everything one run of the command needs, as an immutable value built with {@link #builder()}.
+ * Defaults say why next to them. Where the values came from (flags, environment, files) is
+ * {@link ConfigLoader}'s job; core's own settings (metadata caches) keep core's defaults unless
+ * config sets them, so {@link FsConfig} stays the one place that explains those.
+ */
+final class AppConfig {
+
+    /** When to start the embedded S3 server. */
+    enum Embedded {
+        /** Never: the endpoint must answer. */
+        NO,
+        /** Always, ignoring any endpoint. */
+        ALWAYS,
+        /** When nothing answers at the endpoint. */
+        FALLBACK
+    }
+
+    private final S3StoreConfig s3;
+    private final List<String> s3Sources;
+    private final Embedded embedded;
+    private final Path embeddedData;
+    private final Path mountPoint;
+    private final BucketScope scope;
+    private final boolean readOnly;
+    private final boolean allowOther;
+    private final boolean debug;
+    private final int uid;
+    private final int gid;
+    private final int umask;
+    private final Path stagingDir;
+    private final Duration busyTimeout;
+    private final Duration metadataTtl;
+    private final Duration negativeTtl;
+    private final Long metadataEntries;
+    private final Map<HandlerGroup, String> providers;
+    private final Set<HandlerGroup> disabled;
+    private final Map<HandlerGroup, Map<String, String>> settings;
+    private final List<Path> pluginDirs;
+    private final Consumer<FsConfig.Builder> cache;
+
+    private AppConfig(Builder b) {
+        this.s3 = b.s3;
+        this.s3Sources = List.copyOf(b.s3Sources);
+        this.embedded = b.embedded;
+        this.embeddedData = b.embeddedData;
+        this.mountPoint = b.mountPoint;
+        this.scope = b.scope;
+        this.readOnly = b.readOnly;
+        this.allowOther = b.allowOther;
+        this.debug = b.debug;
+        this.uid = b.uid != null ? b.uid : UserIds.uid();
+        this.gid = b.gid != null ? b.gid : UserIds.gid();
+        this.umask = b.umask;
+        this.stagingDir = b.stagingDir != null ? b.stagingDir
+                : Path.of(System.getProperty("java.io.tmpdir"), "localstackmount-" + UserIds.uid());
+        this.busyTimeout = b.busyTimeout;
+        this.metadataTtl = b.metadataTtl;
+        this.negativeTtl = b.negativeTtl;
+        this.metadataEntries = b.metadataEntries;
+        this.providers = Map.copyOf(b.providers);
+        this.disabled = b.disabled.isEmpty() ? Set.of() : Set.copyOf(b.disabled);
+        Map<HandlerGroup, Map<String, String>> s = new EnumMap<>(HandlerGroup.class);
+        b.settings.forEach((g, m) -> s.put(g, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m))));
+        this.settings = java.util.Collections.unmodifiableMap(s);
+        this.pluginDirs = List.copyOf(b.pluginDirs);
+        this.cache = b.cache;
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    S3StoreConfig s3() {
+        return s3;
+    }
+
+    /** One line per S3 value saying where it came from, secrets masked. */
+    List<String> s3Sources() {
+        return s3Sources;
+    }
+
+    Embedded embedded() {
+        return embedded;
+    }
+
+    Path embeddedData() {
+        return embeddedData;
+    }
+
+    Path mountPoint() {
+        return mountPoint;
+    }
+
+    BucketScope scope() {
+        return scope;
+    }
+
+    boolean readOnly() {
+        return readOnly;
+    }
+
+    boolean allowOther() {
+        return allowOther;
+    }
+
+    boolean debug() {
+        return debug;
+    }
+
+    int uid() {
+        return uid;
+    }
+
+    int gid() {
+        return gid;
+    }
+
+    int umask() {
+        return umask;
+    }
+
+    Path stagingDir() {
+        return stagingDir;
+    }
+
+    Duration busyTimeout() {
+        return busyTimeout;
+    }
+
+    /** The provider name config asks for in {@code group}, or null for the default choice. */
+    String provider(HandlerGroup group) {
+        return providers.get(group);
+    }
+
+    Map<HandlerGroup, String> providers() {
+        return providers;
+    }
+
+    Set<HandlerGroup> disabled() {
+        return disabled;
+    }
+
+    /** The settings of {@code group}'s provider, keys without the {@code plugin.GROUP.} prefix. */
+    Map<String, String> settings(HandlerGroup group) {
+        return settings.getOrDefault(group, Map.of());
+    }
+
+    List<Path> pluginDirs() {
+        return pluginDirs;
+    }
+
+    MountSettings mountSettings() {
+        return new MountSettings(allowOther, readOnly, debug, busyTimeout);
+    }
+
+    /** Core's config: mount options, metadata caches, plugin choices and settings. */
+    FsConfig fsConfig() {
+        FsConfig.Builder b = FsConfig.builder(stagingDir).options(new MountOptions(uid, gid, umask, readOnly));
+        if (metadataTtl != null) {
+            b.metadataTtl(metadataTtl);
+        }
+        if (negativeTtl != null) {
+            b.negativeTtl(negativeTtl);
+        }
+        if (metadataEntries != null) {
+            b.cacheEntries(metadataEntries);
+        }
+        providers.forEach(b::provider);
+        disabled.forEach(b::disable);
+        settings.forEach((g, m) -> b.settings(g, new PluginSettings(m)));
+        cache.accept(b);
+        return b.build();
+    }
+
+    /** Starts with the defaults below; every setter overrides one value. */
+    static final class Builder {
+        // LocalStack on localhost:4566 with test/test: the tool's name says what it is for.
+        private S3StoreConfig s3 = S3StoreConfig.builder().build();
+        private List<String> s3Sources = List.of();
+        // Never start the embedded server unasked: a mount of the wrong store is worse than an error.
+        private Embedded embedded = Embedded.NO;
+        // XDG data folder: the buckets of the built-in server outlive the mount, like LocalStack's with a volume.
+        private Path embeddedData = xdgData().resolve("localstackmount").resolve("embedded");
+        // ~/mount/localstack: a fixed, predictable place that needs no root and no argument.
+        private Path mountPoint = Path.of(System.getProperty("user.home"), "mount", "localstack");
+        // Every bucket, each a folder: LocalStack users create and drop buckets all day.
+        private BucketScope scope = BucketScope.ALL;
+        private boolean readOnly;
+        // Off: FUSE's allow_other needs user_allow_other in /etc/fuse.conf for non-root users.
+        private boolean allowOther;
+        private boolean debug;
+        // null = the mounting user: what files created on a local disk get.
+        private Integer uid;
+        private Integer gid;
+        // 022: the usual login umask, so objects show as rw-r--r-- and folders as rwxr-xr-x.
+        private int umask = 0022;
+        // null = a per-user folder under the temp folder: local disk, cleaned by the OS, not shared between users.
+        private Path stagingDir;
+        // 10 s: long enough for an editor or shell to leave the folder after Ctrl-C, short enough
+        // that a forgotten `cd` into the mount does not hang the exit; then the mount is detached lazily.
+        private Duration busyTimeout = Duration.ofSeconds(10);
+        // null = core's defaults (FsConfig says why).
+        private Duration metadataTtl;
+        private Duration negativeTtl;
+        private Long metadataEntries;
+        private final Map<HandlerGroup, String> providers = new EnumMap<>(HandlerGroup.class);
+        private final Set<HandlerGroup> disabled = EnumSet.noneOf(HandlerGroup.class);
+        private final Map<HandlerGroup, Map<String, String>> settings = new EnumMap<>(HandlerGroup.class);
+        private final List<Path> pluginDirs = new ArrayList<>();
+        private Consumer<FsConfig.Builder> cache = b -> { };
+
+        private Builder() {
+        }
+
+        private static Path xdgData() {
+            String xdg = System.getenv("XDG_DATA_HOME");
+            return xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        }
+
+        Builder s3(S3StoreConfig config, List<String> sources) {
+            this.s3 = config;
+            this.s3Sources = sources;
+            return this;
+        }
+
+        Builder embedded(Embedded mode) {
+            this.embedded = mode;
+            return this;
+        }
+
+        Builder embeddedData(Path dir) {
+            this.embeddedData = dir;
+            return this;
+        }
+
+        Builder mountPoint(Path dir) {
+            this.mountPoint = dir;
+            return this;
+        }
+
+        Builder scope(BucketScope bucketScope) {
+            this.scope = bucketScope;
+            return this;
+        }
+
+        Builder readOnly(boolean value) {
+            this.readOnly = value;
+            return this;
+        }
+
+        Builder allowOther(boolean value) {
+            this.allowOther = value;
+            return this;
+        }
+
+        Builder debug(boolean value) {
+            this.debug = value;
+            return this;
+        }
+
+        Builder uid(int value) {
+            this.uid = value;
+            return this;
+        }
+
+        Builder gid(int value) {
+            this.gid = value;
+            return this;
+        }
+
+        Builder umask(int value) {
+            this.umask = value & 0777;
+            return this;
+        }
+
+        Builder stagingDir(Path dir) {
+            this.stagingDir = dir;
+            return this;
+        }
+
+        Builder busyTimeout(Duration timeout) {
+            this.busyTimeout = timeout;
+            return this;
+        }
+
+        Builder metadataTtl(Duration ttl) {
+            this.metadataTtl = ttl;
+            return this;
+        }
+
+        Builder negativeTtl(Duration ttl) {
+            this.negativeTtl = ttl;
+            return this;
+        }
+
+        Builder metadataEntries(long entries) {
+            this.metadataEntries = entries;
+            return this;
+        }
+
+        Builder provider(HandlerGroup group, String name) {
+            providers.put(group, name);
+            return this;
+        }
+
+        Builder disable(HandlerGroup group) {
+            disabled.add(group);
+            return this;
+        }
+
+        Builder setting(HandlerGroup group, String key, String value) {
+            settings.computeIfAbsent(group, g -> new LinkedHashMap<>()).put(key, value);
+            return this;
+        }
+
+        Builder pluginDir(Path dir) {
+            if (!pluginDirs.contains(dir)) {
+                pluginDirs.add(dir);
+            }
+            return this;
+        }
+
+        /** How the content cache keys configure core's builder ({@link CacheKeys}). */
+        Builder cache(Consumer<FsConfig.Builder> apply) {
+            this.cache = apply;
+            return this;
+        }
+
+        AppConfig build() {
+            return new AppConfig(this);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.localstackmount.app;
+
+import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.HandlerProvider;
+import io.localstackmount.core.FsConfig;
+import io.localstackmount.core.PluginRegistry;
+import io.localstackmount.s3.S3StoreConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * {@code --print-config}: the effective value of every key, and where it came from, as a properties
+ * file that could be saved as a config file. Secrets are masked; unset optional keys are comments.
+ */
+final class ConfigPrinter {
+    private static final Pattern FROM = Pattern.compile("\\((?:from )?(.*)\\)\\s*$");
+
+    private final AppConfig config;
+    private final ConfigSources sources;
+    private final PluginRegistry registry;
+    private final List<String[]> lines = new ArrayList<>();
+
+    private ConfigPrinter(AppConfig config, ConfigSources sources, PluginRegistry registry) {
+        this.config = config;
+        this.sources = sources;
+        this.registry = registry;
+    }
+
+    static String print(AppConfig config, ConfigSources sources, PluginRegistry registry) {
+        return new ConfigPrinter(config, sources, registry).render();
+    }
+
+    private String render() {
+        S3StoreConfig s3 = config.s3();
+        line("s3.endpoint", s3.isRealAws() ? "aws" : s3.endpoint().toString(), s3Source("endpoint:"));
+        line("s3.region", s3.region(), s3Source("region:"));
+        String credentials = s3Source("credentials:");
+        switch (s3.credentialsMode()) {
+            case PROFILE -> {
+                line("s3.profile", s3.profile(), credentials);
+                unset("s3.access-key", "a profile is used");
+                unset("s3.secret-key", "a profile is used");
+            }
+            case STATIC -> {
+                unset("s3.profile", "static keys are used");
+                line("s3.access-key", s3.accessKeyId(), credentials);
+                line("s3.secret-key", ConfigLoader.mask(s3.secretAccessKey()), credentials);
+            }
+            case DEFAULT_CHAIN -> {
+                unset("s3.profile", "the SDK's default credentials chain");
+                unset("s3.access-key", "the SDK's default credentials chain");
+                unset("s3.secret-key", "the SDK's default credentials chain");
+            }
+        }
+        line("s3.path-style", String.valueOf(s3.pathStyle()),
+                source("s3.path-style", s3.isRealAws() ? "default: virtual-hosted on AWS" : "default: path-style with an endpoint"));
+        line("s3.request-checksums", checksums(s3.requestChecksums()), source("s3.request-checksums", "default"));
+        line("s3.response-checksums", checksums(s3.responseChecksums()), source("s3.response-checksums", "default"));
+        line("s3.chunked-encoding", String.valueOf(s3.chunkedEncoding()), source("s3.chunked-encoding", "default"));
+        line("s3.max-connections", String.valueOf(s3.maxConnections()), source("s3.max-connections", "default"));
+        line("s3.connect-timeout", duration(s3.connectTimeout()), source("s3.connect-timeout", "default"));
+        line("s3.socket-timeout", duration(s3.socketTimeout()), source("s3.socket-timeout", "default"));
+        line("s3.max-attempts", String.valueOf(s3.maxAttempts()), source("s3.max-attempts", "default"));
+
+        line("embedded", config.embedded().name().toLowerCase(Locale.ROOT), source("embedded", "default"));
+        line("embedded.data-dir", path(config.embeddedData()), source("embedded.data-dir", "default"));
+
+        line("mount.point", path(config.mountPoint()), source("mount.point", "default"));
+        BucketScope scope = config.scope();
+        if (scope.bucket() != null) {
+            line("mount.bucket", scope.bucket() + (scope.prefix().isEmpty() ? "" : "/" + scope.prefix()), source("mount.bucket", "?"));
+        } else {
+            unset("mount.bucket", "every bucket the filter lets through");
+        }
+        if (!scope.filter().isEmpty()) {
+            line("mount.bucket-filter", String.join(", ", scope.filter()), source("mount.bucket-filter", "?"));
+        } else {
+            unset("mount.bucket-filter", "no filter");
+        }
+        line("mount.read-only", String.valueOf(config.readOnly()), source("mount.read-only", "default"));
+        line("mount.allow-other", String.valueOf(config.allowOther()), source("mount.allow-other", "default"));
+        line("mount.uid", String.valueOf(config.uid()), source("mount.uid", "default: you"));
+        line("mount.gid", String.valueOf(config.gid()), source("mount.gid", "default: you"));
+        line("mount.umask", String.format("%03o", config.umask()), source("mount.umask", "default"));
+        line("mount.staging-dir", path(config.stagingDir()), source("mount.staging-dir", "default"));
+        line("mount.busy-timeout", duration(config.busyTimeout()), source("mount.busy-timeout", "default"));
+        line("mount.debug", String.valueOf(config.debug()), source("mount.debug", "default"));
+
+        FsConfig fs = config.fsConfig();
+        line("metadata.ttl", duration(fs.metadataTtl()), source("metadata.ttl", "default"));
+        line("metadata.negative-ttl", duration(fs.negativeTtl()), source("metadata.negative-ttl", "default"));
+        line("metadata.max-entries", String.valueOf(fs.cacheEntries()), source("metadata.max-entries", "default"));
+        for (String key : CacheKeys.KEYS) {
+            Optional<ConfigSources.Setting> s = sources.get(key);
+            if (s.isPresent()) {
+                line(key, s.get().value(), s.get().source());
+            } else {
+                unset(key, "default: " + CacheKeys.defaultOf(key));
+            }
+        }
+
+        if (config.pluginDirs().isEmpty()) {
+            unset(ConfigKeys.PLUGIN_DIRS, "no plugin folder");
+        } else {
+            line(ConfigKeys.PLUGIN_DIRS, config.pluginDirs().stream().map(Path::toString).collect(Collectors.joining(":")),
+                    "--plugin-dir, then " + ConfigKeys.PLUGIN_DIRS + ", then the user's plugins folder");
+        }
+        for (HandlerGroup group : HandlerGroup.values()) {
+            plugin(group);
+        }
+        for (HandlerGroup group : HandlerGroup.values()) {
+            settings(group);
+        }
+
+        StringBuilder out = new StringBuilder();
+        out.append("# localstackmount: effective configuration. Precedence: flags > LOCALSTACKMOUNT_* and AWS_*\n");
+        out.append("# variables > project file > user file > defaults (docs/CONFIGURATION.md).\n");
+        out.append("# project file: ").append(sources.projectFile()).append(sources.projectFileFound() ? "" : " (none)").append('\n');
+        out.append("# user file:    ").append(sources.userFile()).append(sources.userFileFound() ? "" : " (none)").append('\n');
+        int width = lines.stream().filter(l -> l[1] != null).mapToInt(l -> l[0].length() + l[1].length() + 3).max().orElse(40);
+        for (String[] l : lines) {
+            String text = l[1] == null ? "# " + l[0] + " =" : l[0] + " = " + escape(l[1]);
+            out.append(String.format("%-" + Math.min(width + 2, 72) + "s # %s", text, l[2]).stripTrailing()).append('\n');
+        }
+        return out.toString();
+    }
+
+    private void plugin(HandlerGroup group) {
+        String key = ConfigKeys.SELECT_PREFIX + group.configName();
+        if (config.disabled().contains(group)) {
+            unset(key, "the group is off");
+        } else {
+            String name;
+            try {
+                name = registry.select(group, config.provider(group)).map(HandlerProvider::name).orElse(null);
+            } catch (IllegalStateException e) {
+                name = config.provider(group);
+            }
+            if (name == null) {
+                unset(key, "no provider found: unsupported");
+            } else {
+                line(key, name, source(key, "default: " + (registry.providers(group).size() == 1 ? "the only provider" : "standard")));
+            }
+        }
+        if (ConfigKeys.optional(group)) {
+            String enabled = key + ConfigKeys.ENABLED_SUFFIX;
+            line(enabled, String.valueOf(!config.disabled().contains(group)), source(enabled, "default"));
+        }
+    }
+
+    private void settings(HandlerGroup group) {
+        Map<String, String> set = config.settings(group);
+        Map<String, String> all = new java.util.LinkedHashMap<>();
+        boolean builtIn = false;
+        if (!config.disabled().contains(group)) {
+            try {
+                builtIn = registry.select(group, config.provider(group)).map(Plugins::isBuiltIn).orElse(false);
+            } catch (IllegalStateException e) {
+                builtIn = false;
+            }
+        }
+        if (builtIn) {
+            all.putAll(ConfigKeys.STANDARD_SETTINGS.get(group));
+        }
+        all.putAll(set);
+        for (Map.Entry<String, String> e : all.entrySet()) {
+            String key = ConfigKeys.SETTING_PREFIX + group.configName() + "." + e.getKey();
+            line(key, e.getValue(), source(key, "default of the standard provider"));
+        }
+    }
+
+    private String source(String key, String fallback) {
+        return sources.get(key).map(ConfigSources.Setting::source).orElse(fallback);
+    }
+
+    /** The resolver's own note on where an S3 value came from, e.g. {@code AWS_ENDPOINT_URL}. */
+    private String s3Source(String prefix) {
+        for (String line : config.s3Sources()) {
+            if (line.startsWith(prefix)) {
+                Matcher m = FROM.matcher(line);
+                return m.find() ? m.group(1) : line;
+            }
+        }
+        return "default";
+    }
+
+    private void line(String key, String value, String source) {
+        lines.add(new String[] {key, value, source});
+    }
+
+    private void unset(String key, String why) {
+        lines.add(new String[] {key, null, "not set: " + why});
+    }
+
+    private static String checksums(S3StoreConfig.ChecksumMode mode) {
+        return mode.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static String path(Path p) {
+        return p.toString();
+    }
+
+    static String duration(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    /** Properties escaping for values: backslashes, and a leading blank. */
+    private static String escape(String value) {
+        String v = value.replace("\\", "\\\\");
+        return v.startsWith(" ") ? "\\" + v : v;
+    }
+}
