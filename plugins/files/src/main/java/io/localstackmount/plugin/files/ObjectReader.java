@@ -27,6 +27,11 @@ final class ObjectReader {
     static final int AHEAD = 3;
     /** Sequential reads before prefetching starts, so that a short read does not trigger large GETs. */
     private static final int STREAK_FOR_PREFETCH = 4;
+    /**
+     * How far a read may land from where the last one ended and still count as sequential: the
+     * kernel sends its read-ahead requests in parallel, so they arrive slightly out of order.
+     */
+    private static final long NEAR = 2L * 1024 * 1024;
 
     private final ObjectStore store;
     private final ExecutorService executor;
@@ -47,10 +52,12 @@ final class ObjectReader {
             return 0;
         }
         int want = (int) Math.min(wanted, objectSize - offset);
-        boolean sequential = offset == nextSequential;
+        boolean sequential = nextSequential >= 0 && Math.abs(offset - nextSequential) <= NEAR;
         streak = sequential ? streak + 1 : 0;
         int n;
-        if (offset >= windowStart && offset + want <= windowStart + windowLength) {
+        if (chunks.containsKey(offset / CHUNK)) {
+            n = readChunks(path, objectSize, dst, offset, want);
+        } else if (offset >= windowStart && offset + want <= windowStart + windowLength) {
             System.arraycopy(window, (int) (offset - windowStart), dst, 0, want);
             n = want;
         } else if (streak >= STREAK_FOR_PREFETCH && objectSize - offset > CHUNK) {
@@ -67,13 +74,14 @@ final class ObjectReader {
             n = Math.min(want, windowLength);
             System.arraycopy(window, 0, dst, 0, n);
         }
-        nextSequential = offset + n;
+        nextSequential = sequential ? Math.max(nextSequential, offset + n) : offset + n;
         return n;
     }
 
     private int readChunks(FsPath path, long objectSize, byte[] dst, long offset, int want) {
         long first = offset / CHUNK;
-        chunks.headMap(first).clear();
+        // Keep the chunk before this one: reads that arrive late still find it.
+        chunks.headMap(first - 1).clear();
         for (long i = first; i <= first + AHEAD && i * CHUNK < objectSize; i++) {
             long index = i;
             chunks.computeIfAbsent(index, k -> CompletableFuture.supplyAsync(() -> fetch(path, objectSize, index), executor));
