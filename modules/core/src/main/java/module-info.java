@@ -11,4 +11,5 @@ module io.localstackmount.core {
     uses io.localstackmount.api.FilesProvider;
     uses io.localstackmount.api.RenameProvider;
     uses io.localstackmount.api.XattrProvider;
+    uses io.localstackmount.api.CachePolicyProvider;
 }

@@ -2,6 +2,9 @@ package io.localstackmount.core;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.localstackmount.api.AttrOps;
+import io.localstackmount.api.CachePolicy;
+import io.localstackmount.api.CachePolicyProvider;
+import io.localstackmount.api.ContentCache;
 import io.localstackmount.api.DirOps;
 import io.localstackmount.api.FileOps;
 import io.localstackmount.api.FsContext;
@@ -20,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -31,8 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A filesystem over one object store: the shared services (namespace, handle table, staging
- * folder), the handlers the registry selected, and the dispatcher in front of them. The FUSE host
- * drives the {@link #dispatcher()}; {@link #close()} frees everything at unmount.
+ * folder, content cache), the handlers the registry selected, the cache policy config named, and the
+ * dispatcher in front of them. The FUSE host drives the {@link #dispatcher()}; {@link #close()} frees
+ * everything at unmount and, with {@code --debug}, logs what the mount cost in S3 requests.
  */
 public final class Filesystem implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Filesystem.class);
@@ -45,8 +50,15 @@ public final class Filesystem implements AutoCloseable {
     private final ExecutorService workers;
     private final Path stagingDir;
     private final Dispatcher dispatcher;
+    private final FsConfig config;
+    private final CachePolicy cachePolicy;
+    /** Opened by the first policy that asks for it; guarded by {@code this}. */
+    private DiskContentCache contentCache;
 
-    private Filesystem(ObjectStore store, FsConfig config, PluginRegistry registry) {
+    private Filesystem(ObjectStore store, FsConfig config, PluginRegistry registry, CachePolicies cachePolicies) {
+        // First, so that an unknown name fails the start before anything is created.
+        CachePolicyProvider policyProvider = cachePolicies.select(config.cachePolicy());
+        this.config = config;
         this.store = new CountingObjectStore(store);
         this.handles = new HandleTable();
         // Bounded: plugins bound their own parallelism per call, this bounds all calls together.
@@ -55,6 +67,8 @@ public final class Filesystem implements AutoCloseable {
                 daemonThreads("lsm-worker"), new ThreadPoolExecutor.CallerRunsPolicy());
         this.stagingDir = createStagingDir(config.stagingDir());
         this.namespace = new CachedNamespace(this.store, handles, config, Clock.systemUTC(), workers, Ticker.systemTicker());
+        this.cachePolicy = policyProvider.create(new Context(config.cacheSettings(), config.options()));
+        LOG.debug("cache policy: {} from {}", policyProvider.name(), PluginRegistry.origin(policyProvider));
         this.dispatcher = new Dispatcher(
                 this.<AttrOps>handler(registry, config, HandlerGroup.ATTRS),
                 this.<DirOps>handler(registry, config, HandlerGroup.DIRS),
@@ -66,7 +80,12 @@ public final class Filesystem implements AutoCloseable {
 
     /** Builds a filesystem; throws IllegalStateException with a user-facing message when config and plugins disagree. */
     public static Filesystem create(ObjectStore store, FsConfig config, PluginRegistry registry) {
-        return new Filesystem(store, config, registry);
+        return create(store, config, registry, CachePolicies.load(ModuleLayer.boot(), Filesystem.class.getClassLoader()));
+    }
+
+    /** As {@link #create(ObjectStore, FsConfig, PluginRegistry)}, with the cache policies to choose from. */
+    public static Filesystem create(ObjectStore store, FsConfig config, PluginRegistry registry, CachePolicies cachePolicies) {
+        return new Filesystem(store, config, registry, cachePolicies);
     }
 
     public Dispatcher dispatcher() {
@@ -76,6 +95,18 @@ public final class Filesystem implements AutoCloseable {
     /** The store the handlers use, counting every request they make. */
     public CountingObjectStore store() {
         return store;
+    }
+
+    /** The content cache, or empty when the policy has not asked for it (e.g. {@code none}). */
+    public synchronized Optional<DiskContentCache> contentCache() {
+        return Optional.ofNullable(contentCache);
+    }
+
+    private synchronized ContentCache openContentCache() {
+        if (contentCache == null) {
+            contentCache = DiskContentCache.open(config.cacheDir(), config.cacheMaxBytes(), config.cacheBlockSize());
+        }
+        return contentCache;
     }
 
     /** Drops every cached attribute and listing. */
@@ -137,6 +168,13 @@ public final class Filesystem implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("could not remove the staging folder {}: {}", stagingDir, e.toString());
         }
+        LOG.debug("S3 requests of this mount: {}", store.summary());
+        synchronized (this) {
+            if (contentCache != null) {
+                LOG.debug("content cache {}: {}", contentCache.root(), contentCache.stats());
+                contentCache.close();
+            }
+        }
         store.close();
     }
 
@@ -188,6 +226,16 @@ public final class Filesystem implements AutoCloseable {
         @Override
         public ExecutorService workers() {
             return workers;
+        }
+
+        @Override
+        public Optional<CachePolicy> cachePolicy() {
+            return Optional.ofNullable(cachePolicy);
+        }
+
+        @Override
+        public ContentCache contentCache() {
+            return openContentCache();
         }
     }
 }

@@ -22,15 +22,44 @@ import java.util.Set;
  * @param providers     provider name per handler group; absent = the only one there is, or "standard"
  * @param disabled      optional groups switched off (their operations answer ENOTSUP or EXDEV)
  * @param settings      per-group plugin settings
+ * @param cachePolicy   name of the content cache policy plugin ({@code none}, {@code etag}, {@code if-modified-since})
+ * @param cacheDir      folder of the content cache; kept across mounts
+ * @param cacheMaxBytes upper bound of the content cache on disk
+ * @param cacheBlockSize bytes per cached block, and the least a read of an uncached block fetches
+ * @param cacheSettings settings for the cache policy plugin ({@code cache.*} keys without the prefix)
  */
 public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEntries, Path stagingDir,
                        MountOptions options, Map<HandlerGroup, String> providers, Set<HandlerGroup> disabled,
-                       Map<HandlerGroup, PluginSettings> settings) {
+                       Map<HandlerGroup, PluginSettings> settings, String cachePolicy, Path cacheDir,
+                       long cacheMaxBytes, int cacheBlockSize, PluginSettings cacheSettings) {
+
+    /** The cache policy a mount uses unless config names another. */
+    public static final String DEFAULT_CACHE_POLICY = "etag";
 
     public FsConfig {
         providers = Map.copyOf(providers);
         disabled = disabled.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(disabled));
         settings = Map.copyOf(settings);
+        if (cachePolicy == null || cachePolicy.isBlank()) {
+            throw new IllegalArgumentException("the cache policy needs a name, e.g. " + DEFAULT_CACHE_POLICY);
+        }
+        if (cacheMaxBytes <= 0) {
+            throw new IllegalArgumentException("the content cache size must be positive, not " + cacheMaxBytes);
+        }
+        if (cacheBlockSize < 4096 || cacheBlockSize > 64 * 1024 * 1024) {
+            throw new IllegalArgumentException("the cache block size must be between 4 KiB and 64 MiB, not " + cacheBlockSize);
+        }
+    }
+
+    /**
+     * The user's cache folder for this program: {@code $XDG_CACHE_HOME/localstackmount}, else
+     * {@code ~/.cache/localstackmount} (the XDG base directory default).
+     */
+    public static Path defaultCacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("localstackmount");
     }
 
     public PluginSettings settingsOf(HandlerGroup group) {
@@ -55,6 +84,19 @@ public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEnt
         private final Map<HandlerGroup, String> providers = new EnumMap<>(HandlerGroup.class);
         private final Set<HandlerGroup> disabled = EnumSet.noneOf(HandlerGroup.class);
         private final Map<HandlerGroup, PluginSettings> settings = new HashMap<>();
+        // etag: LocalStack's ETags are the MD5 of the content, so If-None-Match sees every change;
+        // Last-Modified has whole seconds (a test rewriting a fixture within one second would read
+        // stale data under if-modified-since), and none downloads every file on every open.
+        private String cachePolicy = DEFAULT_CACHE_POLICY;
+        // The user's cache folder, so that cached bodies survive a remount and a reboot, unlike /tmp.
+        private Path cacheDir;
+        // 1 GiB: the working set of a project against LocalStack (fixtures, build inputs, a few large
+        // artifacts) fits, and it never surprises a laptop; a miss is one nearby request anyway.
+        private long cacheMaxBytes = 1L << 30;
+        // 1 MiB: the most a small read of an uncached block (head -c 4096 of 1 GiB) fetches; big
+        // enough that a sequential read costs one request per MiB; mountpoint-s3 caches 1 MiB blocks.
+        private int cacheBlockSize = 1 << 20;
+        private PluginSettings cacheSettings = PluginSettings.EMPTY;
 
         private Builder(Path stagingDir) {
             this.stagingDir = stagingDir;
@@ -95,8 +137,39 @@ public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEnt
             return this;
         }
 
+        /** The content cache policy plugin by name: {@code none}, {@code etag} (default), {@code if-modified-since}. */
+        public Builder cachePolicy(String name) {
+            this.cachePolicy = name;
+            return this;
+        }
+
+        /** The content cache's folder; by default {@link FsConfig#defaultCacheDir()}. */
+        public Builder cacheDir(Path dir) {
+            this.cacheDir = dir;
+            return this;
+        }
+
+        /** Upper bound of the content cache on disk, in bytes. */
+        public Builder cacheMaxBytes(long bytes) {
+            this.cacheMaxBytes = bytes;
+            return this;
+        }
+
+        /** Bytes per cached block (4 KiB to 64 MiB). */
+        public Builder cacheBlockSize(int bytes) {
+            this.cacheBlockSize = bytes;
+            return this;
+        }
+
+        /** Settings the cache policy plugin sees ({@code cache.*} keys without the prefix). */
+        public Builder cacheSettings(PluginSettings pluginSettings) {
+            this.cacheSettings = pluginSettings;
+            return this;
+        }
+
         public FsConfig build() {
-            return new FsConfig(metadataTtl, negativeTtl, cacheEntries, stagingDir, options, providers, disabled, settings);
+            return new FsConfig(metadataTtl, negativeTtl, cacheEntries, stagingDir, options, providers, disabled, settings,
+                    cachePolicy, cacheDir != null ? cacheDir : defaultCacheDir(), cacheMaxBytes, cacheBlockSize, cacheSettings);
         }
     }
 }

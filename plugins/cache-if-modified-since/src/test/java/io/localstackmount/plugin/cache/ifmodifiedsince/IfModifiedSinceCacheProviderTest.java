@@ -1,0 +1,104 @@
+package io.localstackmount.plugin.cache.ifmodifiedsince;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.localstackmount.api.CachePolicy;
+import io.localstackmount.api.CachePolicyProvider;
+import io.localstackmount.api.CachedVersion;
+import io.localstackmount.api.ContentCache;
+import io.localstackmount.api.FsContext;
+import io.localstackmount.api.MountOptions;
+import io.localstackmount.api.Namespace;
+import io.localstackmount.api.ObjectInfo;
+import io.localstackmount.api.ObjectStore;
+import io.localstackmount.api.OpenFiles;
+import io.localstackmount.api.PluginSettings;
+import io.localstackmount.api.Precondition;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.ExecutorService;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("cache policy if-modified-since")
+class IfModifiedSinceCacheProviderTest {
+    private static final Instant T = Instant.parse("2025-01-01T00:00:00Z");
+
+    @Test
+    @DisplayName("is found by ServiceLoader under its name")
+    void found() {
+        List<String> names = ServiceLoader.load(CachePolicyProvider.class).stream().map(p -> p.get().name()).toList();
+        assertEquals(List.of("if-modified-since"), names);
+    }
+
+    @Test
+    @DisplayName("caches in the mount's content cache")
+    void cache() {
+        assertSame(CACHE, new IfModifiedSinceCacheProvider().create(context(CACHE)).contentCache().orElseThrow());
+    }
+
+    @Test
+    @DisplayName("revalidates with If-Modified-Since alone: the cached version's Last-Modified")
+    void ifModifiedSince() {
+        Precondition p = new IfModifiedSinceCacheProvider().create(context(CACHE)).revalidation(new CachedVersion("b", "k", "e", T, 5));
+        assertEquals(Precondition.ifModifiedSince(T), p);
+        assertEquals(null, p.etag(), "never together with If-None-Match: LocalStack ORs the two");
+    }
+
+    @Test
+    @DisplayName("refetches unconditionally when Last-Modified is unknown")
+    void unknownTime() {
+        assertEquals(Precondition.NONE, new IfModifiedSinceCacheProvider().create(context(CACHE))
+                .revalidation(new CachedVersion("b", "k", "e", null, 5)));
+    }
+
+    @Test
+    @DisplayName("sees a rewrite in a later second")
+    void laterSecond() {
+        Precondition p = new IfModifiedSinceCacheProvider().create(context(CACHE)).revalidation(new CachedVersion("b", "k", "e1", T, 5));
+        assertFalse(p.unchanged(new ObjectInfo("k", 5, T.plusSeconds(1), "e2", null, null)));
+    }
+
+    @Test
+    @DisplayName("the documented weakness: a rewrite within the same second looks unchanged (S3 answers 304)")
+    void sameSecond() {
+        Precondition p = new IfModifiedSinceCacheProvider().create(context(CACHE)).revalidation(new CachedVersion("b", "k", "e1", T, 5));
+        assertTrue(p.unchanged(new ObjectInfo("k", 5, T.plusMillis(900), "e2", null, null)),
+                "Last-Modified has whole seconds: the new version is not seen");
+    }
+
+    /** A context that has only a content cache (or none): policies must need nothing else. */
+    private static FsContext context(ContentCache cache) {
+        return new FsContext() {
+            @Override public ObjectStore store() { throw new AssertionError("a policy needs no store"); }
+            @Override public Namespace namespace() { throw new AssertionError(); }
+            @Override public OpenFiles openFiles() { throw new AssertionError(); }
+            @Override public MountOptions options() { throw new AssertionError(); }
+            @Override public PluginSettings settings() { return PluginSettings.EMPTY; }
+            @Override public Path stagingDir() { throw new AssertionError(); }
+            @Override public Clock clock() { throw new AssertionError(); }
+            @Override public ExecutorService workers() { throw new AssertionError(); }
+            @Override public ContentCache contentCache() {
+                if (cache == null) {
+                    throw new AssertionError("this policy must not open the content cache");
+                }
+                return cache;
+            }
+        };
+    }
+
+    /** Stands in for core's disk cache: the policies only hand it on. */
+    private static final ContentCache CACHE = new ContentCache() {
+        @Override public int blockSize() { return 4096; }
+        @Override public Optional<CachedVersion> find(String bucket, String key, String etag) { return Optional.empty(); }
+        @Override public int read(String bucket, String key, String etag, long index, byte[] dst, int dstOffset) { return -1; }
+        @Override public void write(CachedVersion version, long index, byte[] data, int offset, int length) { }
+    };
+}
