@@ -25,11 +25,15 @@ public interface ContentCache {
 
     /**
      * Copies block {@code index} of the version into {@code dst} from {@code dstOffset}, which must
-     * have room for {@link #blockSize()} bytes. Returns the block's length, or -1 when it is not
-     * cached, or is missing or damaged on disk (it is then dropped, so that the caller fetches it).
+     * have room for the block ({@link #blockSize()} bytes, or what is left of the object for its last
+     * block). Returns the block's length, or -1 when it is not cached, or is missing or damaged on
+     * disk (it is then dropped, so that the caller fetches it).
      */
     int read(String bucket, String key, String etag, long index, byte[] dst, int dstOffset);
 
-    /** Keeps {@code length} bytes of {@code data} from {@code offset} as block {@code index} of {@code version}. */
+    /**
+     * Keeps {@code length} bytes of {@code data} from {@code offset} as block {@code index} of
+     * {@code version}; the length must be the block's (see {@link #read}), else IllegalArgumentException.
+     */
     void write(CachedVersion version, long index, byte[] data, int offset, int length);
 }

@@ -1,11 +1,19 @@
 package io.localstackmount.plugin.files;
 
+import io.localstackmount.api.CachePolicy;
+import io.localstackmount.api.CachedVersion;
+import io.localstackmount.api.ContentCache;
 import io.localstackmount.api.Errno;
+import io.localstackmount.api.FsContext;
 import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
+import io.localstackmount.api.GetResult;
+import io.localstackmount.api.Node;
 import io.localstackmount.api.ObjectStore;
+import io.localstackmount.api.Precondition;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -17,6 +25,15 @@ import java.util.concurrent.ExecutorService;
  * reader has been sequential for a while it switches to aligned {@link #CHUNK}-sized GETs, up to
  * {@link #AHEAD} of them in flight in parallel ahead of the reader. Heap per reader is bounded by
  * {@code (AHEAD + 1) * CHUNK}. Not thread-safe: its open file's lock guards it.
+ *
+ * <p>With a content cache (the cache policy has one), {@link #open} pins the handle to one version
+ * of the object, close-to-open: one GET of the first block, carrying the policy's condition when
+ * that block of the known version is cached. A 304 (no body) means every cached block of it is
+ * current; otherwise the answer is the current version's first block, which is cached. From then on
+ * windows and chunks are whole blocks: cached blocks are read from the cache, each run of missing
+ * ones is one GET whose ETag must be the pinned one (else EIO: the object changed while open), and
+ * is cached as it arrives. A large object is read like this block by block, so {@code head -c 4096}
+ * of 1 GiB costs one block. Without a content cache every window is a plain ranged GET, as before.
  */
 final class ObjectReader {
     /** Random reads and the first read: small enough to be cheap, big enough for a small file in one GET. */
@@ -41,60 +58,135 @@ final class ObjectReader {
     private long nextSequential = -1;
     private int streak;
     private final TreeMap<Long, CompletableFuture<byte[]>> chunks = new TreeMap<>();
+    /** The version this handle reads through the content cache, or null (no cache, or none pinned). */
+    private Pinned pinned;
+    /** Smallest window and prefetch unit; whole blocks while a version is pinned. */
+    private int minFetch = MIN_FETCH;
+    private int chunk = CHUNK;
+
+    /** The version a handle reads through the cache: immutable, so prefetch threads share it. */
+    private record Pinned(FsPath path, CachedVersion version, ContentCache cache) {
+    }
 
     ObjectReader(ObjectStore store, ExecutorService executor) {
         this.store = store;
         this.executor = executor;
     }
 
+    /**
+     * Close-to-open for a handle that will read {@code node} at {@code path}: when the cache policy
+     * keeps content, one GET of the first block pins the handle to the version S3 has now (see the
+     * class comment) and tells the namespace when that is newer than {@code node}. Returns the node
+     * the handle reads: {@code node}, or the newer version. Without a content cache, or for an empty
+     * or unsaved file, it sends nothing. ENOENT when the object is gone.
+     */
+    Node open(FsContext ctx, FsPath path, Node node) {
+        Optional<CachePolicy> policy = ctx.cachePolicy();
+        Optional<ContentCache> cache = policy.flatMap(CachePolicy::contentCache);
+        if (cache.isEmpty() || node.etag() == null || node.size() == 0 || !path.isObject()) {
+            return node;
+        }
+        ContentCache c = cache.get();
+        int block = c.blockSize();
+        Optional<CachedVersion> cached = c.find(path.bucket(), path.key(), node.etag());
+        Precondition condition = cached.map(policy.get()::revalidation).orElse(Precondition.NONE);
+        byte[] first = new byte[block];
+        GetResult answer;
+        try {
+            answer = store.get(path.bucket(), path.key(), condition, 0, first, 0, block);
+        } catch (FsException e) {
+            if (e.errno() == Errno.ENOENT) {
+                ctx.namespace().removed(path); // deleted behind the mount's back: say so at once
+            }
+            throw e;
+        }
+        Node current = node;
+        CachedVersion version;
+        if (!answer.modified()) {
+            version = cached.get();
+        } else {
+            version = CachedVersion.of(path.bucket(), answer.object());
+            if (!version.etag().equals(node.etag()) || version.size() != node.size()) {
+                current = ctx.namespace().nodeOf(path, answer.object());
+                ctx.namespace().created(path, current);
+            }
+            if (answer.length() == Math.min(block, version.size()) && answer.length() > 0) {
+                c.write(version, 0, first, 0, answer.length());
+            }
+            window = first;
+            windowStart = 0;
+            windowLength = answer.length();
+        }
+        pinned = new Pinned(path, version, c);
+        minFetch = block;
+        chunk = Math.max(block, CHUNK / block * block);
+        return current;
+    }
+
     int read(FsPath path, long objectSize, byte[] dst, long offset, int wanted) {
         if (offset >= objectSize || wanted == 0) {
             return 0;
+        }
+        if (pinned != null && !pinned.path().equals(path)) {
+            // Renamed while open: the pinned key may be gone; read the new path as it is now.
+            pinned = null;
+            minFetch = MIN_FETCH;
+            chunk = CHUNK;
+            clearChunks();
+            windowLength = 0;
         }
         int want = (int) Math.min(wanted, objectSize - offset);
         boolean sequential = nextSequential >= 0 && Math.abs(offset - nextSequential) <= NEAR;
         streak = sequential ? streak + 1 : 0;
         int n;
-        if (chunks.containsKey(offset / CHUNK)) {
+        if (chunks.containsKey(offset / chunk)) {
             n = readChunks(path, objectSize, dst, offset, want);
         } else if (offset >= windowStart && offset + want <= windowStart + windowLength) {
             System.arraycopy(window, (int) (offset - windowStart), dst, 0, want);
             n = want;
-        } else if (streak >= STREAK_FOR_PREFETCH && objectSize - offset > CHUNK) {
+        } else if (streak >= STREAK_FOR_PREFETCH && objectSize - offset > chunk) {
             n = readChunks(path, objectSize, dst, offset, want);
         } else {
             clearChunks();
-            int size = sequential ? Math.min(CHUNK, Math.max(MIN_FETCH, windowLength * 2)) : MIN_FETCH;
-            size = (int) Math.min(Math.max(size, want), objectSize - offset);
-            if (window.length < size) {
-                window = new byte[size];
+            // Whole blocks while pinned, so that every fetch can be cached (minFetch is then 1).
+            long start = pinned == null ? offset : offset - offset % minFetch;
+            long size = sequential ? Math.min(chunk, Math.max(minFetch, windowLength * 2L)) : minFetch;
+            size = Math.max(size, offset - start + want);
+            if (pinned != null) {
+                size = (size + minFetch - 1) / minFetch * minFetch;
             }
-            windowLength = store.read(path.bucket(), path.key(), offset, window, 0, size);
-            windowStart = offset;
-            n = Math.min(want, windowLength);
-            System.arraycopy(window, 0, dst, 0, n);
+            size = Math.min(size, objectSize - start);
+            if (window.length < size) {
+                window = new byte[(int) size];
+            }
+            windowLength = fetch(path, start, window, (int) size);
+            windowStart = start;
+            n = (int) Math.max(0, Math.min(want, windowStart + windowLength - offset));
+            if (n > 0) {
+                System.arraycopy(window, (int) (offset - start), dst, 0, n);
+            }
         }
         nextSequential = sequential ? Math.max(nextSequential, offset + n) : offset + n;
         return n;
     }
 
     private int readChunks(FsPath path, long objectSize, byte[] dst, long offset, int want) {
-        long first = offset / CHUNK;
+        long first = offset / chunk;
         // Keep the chunk before this one: reads that arrive late still find it.
         chunks.headMap(first - 1).clear();
-        for (long i = first; i <= first + AHEAD && i * CHUNK < objectSize; i++) {
+        for (long i = first; i <= first + AHEAD && i * chunk < objectSize; i++) {
             long index = i;
-            chunks.computeIfAbsent(index, k -> CompletableFuture.supplyAsync(() -> fetch(path, objectSize, index), executor));
+            chunks.computeIfAbsent(index, k -> CompletableFuture.supplyAsync(() -> fetchChunk(path, objectSize, index), executor));
         }
         int copied = 0;
         long pos = offset;
         while (copied < want) {
-            CompletableFuture<byte[]> future = chunks.get(pos / CHUNK);
+            CompletableFuture<byte[]> future = chunks.get(pos / chunk);
             if (future == null) {
                 break;
             }
             byte[] data = join(future);
-            int from = (int) (pos - (pos / CHUNK) * CHUNK);
+            int from = (int) (pos - (pos / chunk) * chunk);
             int n = Math.min(want - copied, data.length - from);
             if (n <= 0) {
                 break;
@@ -106,16 +198,72 @@ final class ObjectReader {
         return copied;
     }
 
-    private byte[] fetch(FsPath path, long objectSize, long index) {
-        long start = index * CHUNK;
-        int size = (int) Math.min(CHUNK, objectSize - start);
+    private byte[] fetchChunk(FsPath path, long objectSize, long index) {
+        long start = index * chunk;
+        int size = (int) Math.min(chunk, objectSize - start);
         byte[] data = new byte[size];
-        int n = store.read(path.bucket(), path.key(), start, data, 0, size);
+        int n = fetch(path, start, data, size);
         if (n < size) {
             throw new FsException(Errno.EIO, path + " is shorter than its listed size " + objectSize
                     + ": it changed while being read; open it again");
         }
         return data;
+    }
+
+    /** {@code size} bytes from {@code start}: through the content cache while pinned, else one ranged GET. */
+    private int fetch(FsPath path, long start, byte[] dst, int size) {
+        Pinned p = pinned;
+        return p == null ? store.read(path.bucket(), path.key(), start, dst, 0, size) : fetchBlocks(p, start, dst, size);
+    }
+
+    /**
+     * Whole blocks from {@code start} (a block boundary): cached ones from the cache, each run of
+     * missing ones with one GET that must still be the pinned version, then cached. Thread-safe:
+     * prefetch threads run it in parallel.
+     */
+    private int fetchBlocks(Pinned p, long start, byte[] dst, int size) {
+        CachedVersion v = p.version();
+        int block = p.cache().blockSize();
+        long end = Math.min(start + size, v.size());
+        int filled = 0;
+        long runStart = -1;
+        for (long pos = start; pos < end; pos += block) {
+            int length = (int) Math.min(block, v.size() - pos);
+            int n = p.cache().read(v.bucket(), v.key(), v.etag(), pos / block, dst, (int) (pos - start));
+            if (n == length) {
+                if (runStart >= 0) {
+                    fetchRun(p, runStart, pos, dst, start);
+                    runStart = -1;
+                }
+            } else if (runStart < 0) {
+                runStart = pos;
+            }
+            filled = (int) (pos - start) + length;
+        }
+        if (runStart >= 0) {
+            fetchRun(p, runStart, end, dst, start);
+        }
+        return filled;
+    }
+
+    /** One GET of the blocks in {@code [from, to)} into {@code dst} (which starts at {@code base}), then caches them. */
+    private void fetchRun(Pinned p, long from, long to, byte[] dst, long base) {
+        CachedVersion v = p.version();
+        int length = (int) (to - from);
+        int at = (int) (from - base);
+        GetResult r = store.get(v.bucket(), v.key(), Precondition.NONE, from, dst, at, length);
+        if (!v.etag().equals(r.object().etag())) {
+            throw new FsException(Errno.EIO, p.path() + " changed in S3 while it was open (ETag " + v.etag() + ", now "
+                    + r.object().etag() + "): open it again to read the new content");
+        }
+        if (r.length() < length) {
+            throw new FsException(Errno.EIO, p.path() + " is shorter than its listed size " + v.size()
+                    + ": it changed while being read; open it again");
+        }
+        int block = p.cache().blockSize();
+        for (long pos = from; pos < to; pos += block) {
+            p.cache().write(v, pos / block, dst, (int) (pos - base), (int) Math.min(block, to - pos));
+        }
     }
 
     private static byte[] join(CompletableFuture<byte[]> future) {

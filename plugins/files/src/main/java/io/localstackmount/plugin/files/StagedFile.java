@@ -73,6 +73,8 @@ final class StagedFile implements OpenFile {
         StagedFile file = new StagedFile(ctx, uploads, path, node, flags, true);
         if (flags.truncate()) {
             file.truncate(0);
+        } else if (!flags.write()) {
+            file.node = file.reader.open(ctx, path, node); // close-to-open: one GET, conditional when cached
         }
         return file;
     }
