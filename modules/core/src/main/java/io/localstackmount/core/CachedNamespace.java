@@ -27,8 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +48,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class CachedNamespace implements Namespace {
     private static final Logger LOG = LoggerFactory.getLogger(CachedNamespace.class);
+    /**
+     * Page size of a lookup's LIST of one name: only siblings that continue the name with a
+     * character below '/' ({@code name.txt}, {@code name-2}) come before the answer, each counted
+     * once however much is below it; 100 of them is already unusual.
+     */
+    private static final int LOOKUP_PAGE = 100;
 
     private final ObjectStore store;
     private final OpenFiles openFiles;
@@ -331,37 +335,71 @@ public final class CachedNamespace implements Namespace {
         return store.bucketExists(path.bucket()) ? Optional.of(folderNode(path, mountTime)) : Optional.empty();
     }
 
-    /** One HEAD and one LIST of {@code key/}, in parallel: a folder shadows an object of the same name. */
+    /**
+     * A lookup the parent's first page could not answer (a folder larger than one page): one LIST
+     * of prefix {@code key} with delimiter {@code /} says both whether the object {@code key} exists
+     * and whether the folder {@code key/} does (it shows as that common prefix). Both sort ahead of
+     * every other name under the prefix except siblings that continue with a character below
+     * {@code /} ({@code key.txt}, {@code key-1}), so one page nearly always answers; paging stops
+     * once an entry sorts past {@code key/}. A miss, what editors and git probe for, costs that one
+     * LIST. A folder costs one more LIST of {@code key/} for its marker (as before), and a file whose
+     * metadata is unknown for its version a HEAD (listings carry no user metadata).
+     */
     private Optional<Node> fetchObjectPath(FsPath path) {
-        CompletableFuture<Optional<ObjectInfo>> head =
-                CompletableFuture.supplyAsync(() -> store.head(path.bucket(), path.key()), lookups);
-        ListPage page;
-        try {
-            page = store.listPage(path.bucket(), path.markerKey(), null, 1);
-        } catch (RuntimeException e) {
-            head.cancel(false);
-            throw e;
-        }
-        if (!page.objects().isEmpty() || !page.commonPrefixes().isEmpty()) {
-            String marker = path.markerKey();
-            Optional<ObjectInfo> markerObject = page.objects().stream().filter(o -> o.key().equals(marker)).findFirst();
-            Optional<ObjectInfo> file = join(head);
-            file.ifPresent(f -> hiddenKeys.warn(path.bucket() + "/" + path.key(), "s3://" + path.bucket() + "/" + path.key()
-                    + " is hidden: a folder of the same name shadows it"));
+        String key = path.key();
+        String marker = path.markerKey();
+        ObjectInfo file = null;
+        boolean folder = false;
+        String token = null;
+        do {
+            ListPage page = store.listPage(path.bucket(), key, token, LOOKUP_PAGE);
+            boolean past = false;
+            for (ObjectInfo o : page.objects()) {
+                if (o.key().equals(key)) {
+                    file = o;
+                }
+                folder |= o.key().equals(marker) || o.key().startsWith(marker);
+                past |= compareCodePoints(o.key(), marker) > 0;
+            }
+            for (String common : page.commonPrefixes()) {
+                folder |= common.equals(marker);
+                past |= compareCodePoints(common, marker) > 0;
+            }
+            token = folder || past ? null : page.nextToken();
+        } while (token != null);
+        if (folder) {
+            if (file != null) {
+                hiddenKeys.warn(path.bucket() + "/" + key, "s3://" + path.bucket() + "/" + key
+                        + " is hidden: a folder of the same name shadows it");
+            }
+            ListPage markerPage = store.listPage(path.bucket(), marker, null, 1);
+            Optional<ObjectInfo> markerObject = markerPage.objects().stream().filter(o -> o.key().equals(marker)).findFirst();
             return Optional.of(markerObject.map(m -> folderNodeFromMarker(path, m)).orElseGet(() -> folderNode(path, mountTime)));
         }
-        return join(head).map(info -> nodeOf(path, info));
+        if (file == null) {
+            return Optional.empty();
+        }
+        if (metadataByVersion.getIfPresent(versionKey(path.bucket(), file)) != null) {
+            return Optional.of(nodeOf(path, file));
+        }
+        return store.head(path.bucket(), key).map(info -> nodeOf(path, info));
     }
 
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
+    /** Order of code points, which is the UTF-8 byte order S3 lists keys in (UTF-16 order differs past U+FFFF). */
+    /** Order of code points, which is the UTF-8 byte order S3 lists keys in (UTF-16 order differs past U+FFFF). */
+    static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
             }
-            throw new FsException(Errno.EIO, "lookup failed", e.getCause());
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
         }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     private Folder fetchFolder(FsPath path) {
