@@ -23,9 +23,11 @@ import io.localstackmount.api.PosixMetadata;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
@@ -57,6 +59,7 @@ public final class CachedNamespace implements Namespace {
 
     private final ObjectStore store;
     private final OpenFiles openFiles;
+    private final boolean headUnknown;
     private final MountOptions options;
     private final Clock clock;
     private final Instant mountTime;
@@ -74,21 +77,31 @@ public final class CachedNamespace implements Namespace {
      * whether it is complete. An incomplete one is the first page of a large folder, fetched for a
      * lookup: it fills the node cache but answers nothing about names it does not hold.
      */
-    private record Folder(TreeMap<String, Node> entries, boolean hasMarker, long fetchedNanos, boolean complete) {
+    private record Folder(TreeMap<String, Node> entries, boolean hasMarker, long fetchedNanos, boolean complete,
+                          Set<String> metadataUnknown) {
         Folder with(String name, Node node) {
             TreeMap<String, Node> copy = new TreeMap<>(entries);
             copy.put(name, node);
-            return new Folder(copy, hasMarker, fetchedNanos, complete);
+            return new Folder(copy, hasMarker, fetchedNanos, complete, without(metadataUnknown, name));
         }
 
         Folder without(String name) {
             TreeMap<String, Node> copy = new TreeMap<>(entries);
             copy.remove(name);
-            return new Folder(copy, hasMarker, fetchedNanos, complete);
+            return new Folder(copy, hasMarker, fetchedNanos, complete, without(metadataUnknown, name));
         }
 
         Folder withMarker() {
-            return new Folder(entries, true, fetchedNanos, complete);
+            return new Folder(entries, true, fetchedNanos, complete, metadataUnknown);
+        }
+
+        private static Set<String> without(Set<String> names, String name) {
+            if (!names.contains(name)) {
+                return names;
+            }
+            Set<String> copy = new HashSet<>(names);
+            copy.remove(name);
+            return copy;
         }
     }
 
@@ -97,6 +110,7 @@ public final class CachedNamespace implements Namespace {
         this.store = store;
         this.openFiles = openFiles;
         this.options = config.options();
+        this.headUnknown = config.headUnknown();
         this.clock = clock;
         this.mountTime = clock.instant();
         this.lookups = lookups;
@@ -170,6 +184,9 @@ public final class CachedNamespace implements Namespace {
         }
         if (parent != null && parent.complete()) {
             Optional<Node> fromListing = Optional.ofNullable(parent.entries().get(path.name()));
+            if (headUnknown && parent.metadataUnknown().contains(path.name())) {
+                fromListing = store.head(path.bucket(), path.key()).map(info -> nodeOf(path, info));
+            }
             nodes.put(path, fromListing);
             return fromListing;
         }
@@ -386,7 +403,6 @@ public final class CachedNamespace implements Namespace {
     }
 
     /** Order of code points, which is the UTF-8 byte order S3 lists keys in (UTF-16 order differs past U+FFFF). */
-    /** Order of code points, which is the UTF-8 byte order S3 lists keys in (UTF-16 order differs past U+FFFF). */
     static int compareCodePoints(String a, String b) {
         int i = 0;
         int j = 0;
@@ -409,7 +425,7 @@ public final class CachedNamespace implements Namespace {
             for (String bucket : store.listBuckets()) {
                 entries.put(bucket, folderNode(FsPath.ROOT.child(bucket), mountTime));
             }
-            return new Folder(entries, true, fetched, true);
+            return new Folder(entries, true, fetched, true, Set.of());
         }
         Listing listing = store.list(path.bucket(), path.childPrefix());
         return folderOf(path, listing.objects(), listing.commonPrefixes(), fetched, true);
@@ -424,6 +440,7 @@ public final class CachedNamespace implements Namespace {
 
     private Folder folderOf(FsPath path, List<ObjectInfo> objects, List<String> commonPrefixes, long fetched, boolean complete) {
         TreeMap<String, Node> entries = new TreeMap<>();
+        Set<String> metadataUnknown = new HashSet<>();
         String prefix = path.childPrefix();
         boolean hasMarker = false;
         for (String common : commonPrefixes) {
@@ -448,11 +465,16 @@ public final class CachedNamespace implements Namespace {
                 continue;
             }
             entries.put(name, nodeOf(path.child(name), object));
+            if (metadataByVersion.getIfPresent(versionKey(path.bucket(), object)) == null) {
+                metadataUnknown.add(name);
+            }
         }
         for (Map.Entry<String, Node> entry : entries.entrySet()) {
-            nodes.put(path.child(entry.getKey()), Optional.of(entry.getValue()));
+            if (!(headUnknown && metadataUnknown.contains(entry.getKey()))) {
+                nodes.put(path.child(entry.getKey()), Optional.of(entry.getValue()));
+            }
         }
-        return new Folder(entries, hasMarker, fetched, complete);
+        return new Folder(entries, hasMarker, fetched, complete, metadataUnknown);
     }
 
     private boolean representable(FsPath folder, String key, String name) {

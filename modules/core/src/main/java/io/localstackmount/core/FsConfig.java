@@ -27,11 +27,13 @@ import java.util.Set;
  * @param cacheMaxBytes upper bound of the content cache on disk
  * @param cacheBlockSize bytes per cached block, and the least a read of an uncached block fetches
  * @param cacheSettings settings for the cache policy plugin ({@code cache.*} keys without the prefix)
+ * @param headUnknown   look up the attributes (mode, owner, symlink) of listed objects whose
+ *                      metadata is not known yet with one HEAD each, as s3fs does
  */
 public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEntries, Path stagingDir,
                        MountOptions options, Map<HandlerGroup, String> providers, Set<HandlerGroup> disabled,
                        Map<HandlerGroup, PluginSettings> settings, String cachePolicy, Path cacheDir,
-                       long cacheMaxBytes, int cacheBlockSize, PluginSettings cacheSettings) {
+                       long cacheMaxBytes, int cacheBlockSize, PluginSettings cacheSettings, boolean headUnknown) {
 
     /** The cache policy a mount uses unless config names another. */
     public static final String DEFAULT_CACHE_POLICY = "etag";
@@ -97,6 +99,10 @@ public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEnt
         // enough that a sequential read costs one request per MiB; mountpoint-s3 caches 1 MiB blocks.
         private int cacheBlockSize = 1 << 20;
         private PluginSettings cacheSettings = PluginSettings.EMPTY;
+        // Off: listings carry no metadata, and a HEAD per object makes `ls -l` of 1,000 objects cost
+        // 1,000 requests. Objects written by a LocalStack user's code have no POSIX metadata, and what
+        // this mount writes it remembers by version; only s3fs-made modes and symlinks need it on.
+        private boolean headUnknown;
 
         private Builder(Path stagingDir) {
             this.stagingDir = stagingDir;
@@ -167,9 +173,16 @@ public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEnt
             return this;
         }
 
+        /** Whether listed objects of unknown metadata get a HEAD on their first lookup. */
+        public Builder headUnknown(boolean head) {
+            this.headUnknown = head;
+            return this;
+        }
+
         public FsConfig build() {
             return new FsConfig(metadataTtl, negativeTtl, cacheEntries, stagingDir, options, providers, disabled, settings,
-                    cachePolicy, cacheDir != null ? cacheDir : defaultCacheDir(), cacheMaxBytes, cacheBlockSize, cacheSettings);
+                    cachePolicy, cacheDir != null ? cacheDir : defaultCacheDir(), cacheMaxBytes, cacheBlockSize, cacheSettings,
+                    headUnknown);
         }
     }
 }

@@ -48,7 +48,7 @@ final class TestContext implements FsContext, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        FsConfig config = FsConfig.builder(staging).options(OPTIONS).build();
+        FsConfig config = FsConfig.builder(staging).options(OPTIONS).headUnknown(true).build();
         this.namespace = new CachedNamespace(store, handles, config, clock, workers, Ticker.systemTicker());
     }
 
