@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Everything one run of the command needs, as an immutable value built with {@link #builder()}.
@@ -56,7 +55,12 @@ final class AppConfig {
     private final Set<HandlerGroup> disabled;
     private final Map<HandlerGroup, Map<String, String>> settings;
     private final List<Path> pluginDirs;
-    private final Consumer<FsConfig.Builder> cache;
+    private final String cachePolicy;
+    private final Path cacheDir;
+    private final Long cacheMaxBytes;
+    private final Integer cacheBlockSize;
+    private final Map<String, String> cacheSettings;
+    private final Boolean headUnknown;
 
     private AppConfig(Builder b) {
         this.s3 = b.s3;
@@ -83,7 +87,12 @@ final class AppConfig {
         b.settings.forEach((g, m) -> s.put(g, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m))));
         this.settings = java.util.Collections.unmodifiableMap(s);
         this.pluginDirs = List.copyOf(b.pluginDirs);
-        this.cache = b.cache;
+        this.cachePolicy = b.cachePolicy;
+        this.cacheDir = b.cacheDir;
+        this.cacheMaxBytes = b.cacheMaxBytes;
+        this.cacheBlockSize = b.cacheBlockSize;
+        this.cacheSettings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.cacheSettings));
+        this.headUnknown = b.headUnknown;
     }
 
     static Builder builder() {
@@ -169,6 +178,16 @@ final class AppConfig {
         return pluginDirs;
     }
 
+    /** The cache policy config asks for, or null for core's default. */
+    String cachePolicy() {
+        return cachePolicy;
+    }
+
+    /** Settings of the cache policy plugin: {@code cache.NAME} keys other than core's, without the prefix. */
+    Map<String, String> cacheSettings() {
+        return cacheSettings;
+    }
+
     MountSettings mountSettings() {
         return new MountSettings(allowOther, readOnly, debug, busyTimeout);
     }
@@ -188,7 +207,22 @@ final class AppConfig {
         providers.forEach(b::provider);
         disabled.forEach(b::disable);
         settings.forEach((g, m) -> b.settings(g, new PluginSettings(m)));
-        cache.accept(b);
+        if (cachePolicy != null) {
+            b.cachePolicy(cachePolicy);
+        }
+        if (cacheDir != null) {
+            b.cacheDir(cacheDir);
+        }
+        if (cacheMaxBytes != null) {
+            b.cacheMaxBytes(cacheMaxBytes);
+        }
+        if (cacheBlockSize != null) {
+            b.cacheBlockSize(cacheBlockSize);
+        }
+        b.cacheSettings(new PluginSettings(cacheSettings));
+        if (headUnknown != null) {
+            b.headUnknown(headUnknown);
+        }
         return b.build();
     }
 
@@ -227,7 +261,14 @@ final class AppConfig {
         private final Set<HandlerGroup> disabled = EnumSet.noneOf(HandlerGroup.class);
         private final Map<HandlerGroup, Map<String, String>> settings = new EnumMap<>(HandlerGroup.class);
         private final List<Path> pluginDirs = new ArrayList<>();
-        private Consumer<FsConfig.Builder> cache = b -> { };
+        // null = core's defaults (FsConfig says why): policy etag, ~/.cache/localstackmount, 1 GiB, 1 MiB blocks.
+        private String cachePolicy;
+        private Path cacheDir;
+        private Long cacheMaxBytes;
+        private Integer cacheBlockSize;
+        private final Map<String, String> cacheSettings = new LinkedHashMap<>();
+        // null = core's default: no HEAD per listed object.
+        private Boolean headUnknown;
 
         private Builder() {
         }
@@ -340,9 +381,33 @@ final class AppConfig {
             return this;
         }
 
-        /** How the content cache keys configure core's builder ({@link CacheKeys}). */
-        Builder cache(Consumer<FsConfig.Builder> apply) {
-            this.cache = apply;
+        Builder cachePolicy(String name) {
+            this.cachePolicy = name;
+            return this;
+        }
+
+        Builder cacheDir(Path dir) {
+            this.cacheDir = dir;
+            return this;
+        }
+
+        Builder cacheMaxBytes(long bytes) {
+            this.cacheMaxBytes = bytes;
+            return this;
+        }
+
+        Builder cacheBlockSize(int bytes) {
+            this.cacheBlockSize = bytes;
+            return this;
+        }
+
+        Builder cacheSetting(String key, String value) {
+            cacheSettings.put(key, value);
+            return this;
+        }
+
+        Builder headUnknown(boolean head) {
+            this.headUnknown = head;
             return this;
         }
 

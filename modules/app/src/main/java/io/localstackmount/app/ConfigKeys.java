@@ -18,6 +18,7 @@ import java.util.Set;
  * <p>Three families:
  * <pre>
  *   s3.*, embedded*, mount.*, metadata.*, cache.*, plugin-dirs   fixed keys
+ *   cache.NAME (other than core's four)                          settings handed to the cache policy
  *   plugins.GROUP [= provider name], plugins.GROUP.enabled       provider selection per handler group
  *   plugin.GROUP.SETTING                                         settings handed to that group's provider
  * </pre>
@@ -36,7 +37,8 @@ final class ConfigKeys {
             "embedded", "embedded.data-dir",
             "mount.point", "mount.bucket", "mount.bucket-filter", "mount.read-only", "mount.allow-other",
             "mount.uid", "mount.gid", "mount.umask", "mount.staging-dir", "mount.busy-timeout", "mount.debug",
-            "metadata.ttl", "metadata.negative-ttl", "metadata.max-entries",
+            "metadata.ttl", "metadata.negative-ttl", "metadata.max-entries", "metadata.head-unknown",
+            CacheKeys.POLICY, CacheKeys.DIR, CacheKeys.MAX_BYTES, CacheKeys.BLOCK_SIZE,
             PLUGIN_DIRS);
 
     /** Values printed as {@code ****} by {@code --print-config} and never logged. */
@@ -80,7 +82,6 @@ final class ConfigKeys {
     /** Every concrete key there is (plugin settings: those of the built-ins), in documentation order. */
     static List<String> all() {
         List<String> keys = new ArrayList<>(FIXED);
-        keys.addAll(CacheKeys.KEYS);
         for (HandlerGroup g : HandlerGroup.values()) {
             keys.add(SELECT_PREFIX + g.configName());
             if (optional(g)) {
@@ -109,7 +110,8 @@ final class ConfigKeys {
      * built-ins' settings are checked once the provider is known.
      */
     static void check(String key, String source) {
-        if (FIXED.contains(key) || CacheKeys.KEYS.contains(key)) {
+        if (FIXED.contains(key) || CacheKeys.isPolicySetting(key)) {
+            // cache.NAME beyond core's keys: a setting of the cache policy, checked once the policy is known
             return;
         }
         if (key.startsWith(SELECT_PREFIX)) {

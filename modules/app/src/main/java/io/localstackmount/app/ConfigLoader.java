@@ -79,7 +79,17 @@ final class ConfigLoader {
         value("metadata.ttl", ConfigLoader::duration).ifPresent(b::metadataTtl);
         value("metadata.negative-ttl", ConfigLoader::duration).ifPresent(b::negativeTtl);
         value("metadata.max-entries", s -> number(s, 1, Long.MAX_VALUE)).ifPresent(b::metadataEntries);
-        b.cache(CacheKeys.read(sources));
+        value("metadata.head-unknown", ConfigLoader::bool).ifPresent(b::headUnknown);
+        value(CacheKeys.POLICY, ConfigLoader::name).ifPresent(b::cachePolicy);
+        value(CacheKeys.DIR, this::path).ifPresent(b::cacheDir);
+        value(CacheKeys.MAX_BYTES, v -> positive(size(v))).ifPresent(b::cacheMaxBytes);
+        value(CacheKeys.BLOCK_SIZE, v -> (int) within(size(v), 4096, 64L << 20)).ifPresent(b::cacheBlockSize);
+        sources.effective().forEach((key, s) -> {
+            if (CacheKeys.isPolicySetting(key)) {
+                String name = key.substring(CacheKeys.PREFIX.length());
+                b.cacheSetting(name, ConfigKeys.SIZE_SETTINGS.contains(name) ? String.valueOf(parse(s, ConfigLoader::size, s.value())) : s.value());
+            }
+        });
         plugins(b);
         extraPluginDirs.forEach(d -> b.pluginDir(d.toAbsolutePath().normalize()));
         sources.get(ConfigKeys.PLUGIN_DIRS).ifPresent(s -> {
@@ -286,6 +296,27 @@ final class ConfigLoader {
         if (n < min || n > max) {
             throw new IllegalArgumentException("must be " + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE
                     ? "at least " + min : "between " + min + " and " + max));
+        }
+        return n;
+    }
+
+    private static String name(String value) {
+        if (value.isBlank()) {
+            throw new IllegalArgumentException("a name is needed");
+        }
+        return value;
+    }
+
+    private static long positive(long n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("must be more than 0");
+        }
+        return n;
+    }
+
+    private static long within(long n, long min, long max) {
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("must be between " + min + " and " + max + " bytes");
         }
         return n;
     }

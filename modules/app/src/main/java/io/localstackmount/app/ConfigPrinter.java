@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -98,14 +97,13 @@ final class ConfigPrinter {
         line("metadata.ttl", duration(fs.metadataTtl()), source("metadata.ttl", "default"));
         line("metadata.negative-ttl", duration(fs.negativeTtl()), source("metadata.negative-ttl", "default"));
         line("metadata.max-entries", String.valueOf(fs.cacheEntries()), source("metadata.max-entries", "default"));
-        for (String key : CacheKeys.KEYS) {
-            Optional<ConfigSources.Setting> s = sources.get(key);
-            if (s.isPresent()) {
-                line(key, s.get().value(), s.get().source());
-            } else {
-                unset(key, "default: " + CacheKeys.defaultOf(key));
-            }
-        }
+        line("metadata.head-unknown", String.valueOf(fs.headUnknown()), source("metadata.head-unknown", "default"));
+        line(CacheKeys.POLICY, fs.cachePolicy(), source(CacheKeys.POLICY, "default"));
+        line(CacheKeys.DIR, path(fs.cacheDir()), source(CacheKeys.DIR, "default"));
+        line(CacheKeys.MAX_BYTES, size(fs.cacheMaxBytes()), source(CacheKeys.MAX_BYTES, "default"));
+        line(CacheKeys.BLOCK_SIZE, size(fs.cacheBlockSize()), source(CacheKeys.BLOCK_SIZE, "default"));
+        config.cacheSettings().forEach((name, value) -> line(CacheKeys.PREFIX + name,
+                ConfigKeys.SIZE_SETTINGS.contains(name) ? sizeText(value) : value, source(CacheKeys.PREFIX + name, "?")));
 
         if (config.pluginDirs().isEmpty()) {
             unset(ConfigKeys.PLUGIN_DIRS, "no plugin folder");
@@ -173,7 +171,8 @@ final class ConfigPrinter {
         all.putAll(set);
         for (Map.Entry<String, String> e : all.entrySet()) {
             String key = ConfigKeys.SETTING_PREFIX + group.configName() + "." + e.getKey();
-            line(key, e.getValue(), source(key, "default of the standard provider"));
+            String value = ConfigKeys.SIZE_SETTINGS.contains(e.getKey()) ? sizeText(e.getValue()) : e.getValue();
+            line(key, value, source(key, "default of the standard provider"));
         }
     }
 
@@ -206,6 +205,26 @@ final class ConfigPrinter {
 
     private static String path(Path p) {
         return p.toString();
+    }
+
+    /** {@code 1g}, {@code 8m}, {@code 512k}, or plain bytes: the shortest exact form config accepts. */
+    static String size(long bytes) {
+        String[] units = {"t", "g", "m", "k"};
+        int[] shifts = {40, 30, 20, 10};
+        for (int i = 0; i < units.length; i++) {
+            if (bytes > 0 && bytes % (1L << shifts[i]) == 0) {
+                return (bytes >> shifts[i]) + units[i];
+            }
+        }
+        return String.valueOf(bytes);
+    }
+
+    private static String sizeText(String value) {
+        try {
+            return size(Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            return value;
+        }
     }
 
     static String duration(Duration d) {

@@ -44,7 +44,7 @@ final class MountCommand {
             return 3;
         }
         ObjectStore store = ScopedObjectStore.wrap(S3ObjectStore.create(s3), config.scope());
-        filesystem = Filesystem.create(store, config.fsConfig(), plugins.registry());
+        filesystem = Filesystem.create(store, config.fsConfig(), plugins.registry(), plugins.cachePolicies());
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "unmount"));
         try {
             mount = FuseMount.mount(filesystem.dispatcher(), config.mountPoint(), config.mountSettings());

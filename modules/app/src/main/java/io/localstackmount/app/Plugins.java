@@ -1,7 +1,9 @@
 package io.localstackmount.app;
 
 import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.CachePolicyProvider;
 import io.localstackmount.api.HandlerProvider;
+import io.localstackmount.core.CachePolicies;
 import io.localstackmount.core.PluginRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +25,12 @@ final class Plugins {
 
     private final PluginLayer.Result layer;
     private final PluginRegistry registry;
+    private final CachePolicies cachePolicies;
 
-    private Plugins(PluginLayer.Result layer, PluginRegistry registry) {
+    private Plugins(PluginLayer.Result layer, PluginRegistry registry, CachePolicies cachePolicies) {
         this.layer = layer;
         this.registry = registry;
+        this.cachePolicies = cachePolicies;
     }
 
     static Plugins load(AppConfig config, ClassLoader appLoader) {
@@ -34,7 +38,8 @@ final class Plugins {
         if (!layer.jars().isEmpty()) {
             LOG.info("drop-in plugins: {}", layer.jars().values());
         }
-        return new Plugins(layer, PluginRegistry.load(layer.layer(), appLoader, layer.problems()));
+        return new Plugins(layer, PluginRegistry.load(layer.layer(), appLoader, layer.problems()),
+                CachePolicies.load(layer.layer(), appLoader));
     }
 
     PluginRegistry registry() {
@@ -43,6 +48,11 @@ final class Plugins {
 
     PluginLayer.Result layer() {
         return layer;
+    }
+
+    /** The cache policies found: built-ins and drop-ins, like the handler providers. */
+    CachePolicies cachePolicies() {
+        return cachePolicies;
     }
 
     /**
@@ -87,6 +97,30 @@ final class Plugins {
                 LOG.debug("{} settings {} go to {} unchecked: the plugin checks its own", group.configName(),
                         settings.keySet(), PluginRegistry.origin(provider));
             }
+        }
+        validateCachePolicy(config, sources);
+    }
+
+    private void validateCachePolicy(AppConfig config, ConfigSources sources) {
+        String name = config.fsConfig().cachePolicy();
+        CachePolicyProvider policy;
+        try {
+            policy = cachePolicies.select(name);
+        } catch (IllegalStateException e) {
+            String where = sources.get(CacheKeys.POLICY).map(s -> s.describe() + ": ").orElse(CacheKeys.POLICY + ": ");
+            String closest = cachePolicies.providers().stream().map(CachePolicyProvider::name)
+                    .filter(n -> ConfigKeys.distance(n, name) <= Math.max(2, name.length() / 3))
+                    .findFirst().map(n -> "; did you mean '" + n + "'?").orElse("");
+            throw new ConfigException(where + e.getMessage() + closest, e);
+        }
+        boolean builtIn = policy.getClass().getName().startsWith(CacheKeys.BUILT_IN_PACKAGE)
+                && (!policy.getClass().getModule().isNamed() || policy.getClass().getModule().getLayer() == ModuleLayer.boot());
+        if (builtIn && !config.cacheSettings().isEmpty()) {
+            String key = CacheKeys.PREFIX + config.cacheSettings().keySet().iterator().next();
+            String where = sources.get(key).map(ConfigSources.Setting::source).orElse("?");
+            throw new ConfigException("unknown configuration key '" + key + "' (" + where + "): the cache keys are "
+                    + String.join(", ", CacheKeys.KEYS) + ", and the " + policy.name() + " policy takes no settings"
+                    + ConfigKeys.suggestion(key));
         }
     }
 
@@ -143,6 +177,15 @@ final class Plugins {
             if (selectError != null) {
                 rows.add(new String[] {group.configName(), "!", "ERROR: " + selectError, "", ""});
             }
+        }
+        String policyName = config.fsConfig().cachePolicy();
+        for (CachePolicyProvider p : cachePolicies.providers()) {
+            String module = PluginRegistry.moduleName(p);
+            rows.add(new String[] {"cache", p.name(), p.name().equals(policyName) ? "selected" : "available",
+                    module == null ? "(class path)" : module, PluginRegistry.location(p).orElse("-")});
+        }
+        if (cachePolicies.providers().stream().noneMatch(p -> p.name().equals(policyName))) {
+            rows.add(new String[] {"cache", "!", "ERROR: cache.policy = " + policyName + " is not among the policies found", "", ""});
         }
         StringBuilder out = new StringBuilder();
         int[] widths = new int[4];
