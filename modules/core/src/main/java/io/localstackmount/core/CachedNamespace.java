@@ -176,19 +176,26 @@ public final class CachedNamespace implements Namespace {
             return cached;
         }
         Folder parent = folders.getIfPresent(path.parent());
+        boolean listedNow = false;
         if (parent == null && path.isObject()) {
-            // One LIST of the parent answers this lookup and every other one in that folder, the
-            // missing names editors and git probe included; only a large folder falls back to a
-            // HEAD and a LIST of this one path.
+            // One LIST of the parent answers this lookup and every other one in that folder within
+            // the TTL; only a large folder falls back to a LIST of this one name.
+            long before = ticker.read();
             parent = folders.get(path.parent(), this::fetchFirstPage);
+            listedNow = parent.fetchedNanos() >= before;
         }
         if (parent != null && parent.complete()) {
-            Optional<Node> fromListing = Optional.ofNullable(parent.entries().get(path.name()));
-            if (headUnknown && parent.metadataUnknown().contains(path.name())) {
-                fromListing = store.head(path.bucket(), path.key()).map(info -> nodeOf(path, info));
+            Node entry = parent.entries().get(path.name());
+            if (entry != null || listedNow) {
+                Optional<Node> fromListing = Optional.ofNullable(entry);
+                if (headUnknown && parent.metadataUnknown().contains(path.name())) {
+                    fromListing = store.head(path.bucket(), path.key()).map(info -> nodeOf(path, info));
+                }
+                nodes.put(path, fromListing);
+                return fromListing;
             }
-            nodes.put(path, fromListing);
-            return fromListing;
+            // Absent from an older listing: another client (the test run, aws-cli) may have written
+            // it since, so ask for this name alone; the answer is then cached like any other.
         }
         Optional<Node> cachedAfterListing = nodes.getIfPresent(path);
         if (cachedAfterListing != null) {
