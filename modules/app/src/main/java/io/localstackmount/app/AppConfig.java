@@ -189,7 +189,8 @@ final class AppConfig {
     }
 
     MountSettings mountSettings() {
-        return new MountSettings(allowOther, readOnly, debug, busyTimeout);
+        // The kernel may keep what we told it as long as our own metadata cache would answer the same.
+        return new MountSettings(allowOther, readOnly, debug, busyTimeout, fsConfig().metadataTtl());
     }
 
     /** Core's config: mount options, metadata caches, plugin choices and settings. */
