@@ -167,6 +167,11 @@ public final class CachedNamespace implements Namespace {
         if (path.isRoot()) {
             return Optional.of(folderNode(path, mountTime));
         }
+        if (KeyNames.whyUnrepresentable(path.name()) != null) {
+            // Listings hide such names, so a lookup must not find them either; and no request is
+            // sent for a key some servers answer with 500 (S3Proxy for names over 255 bytes).
+            return Optional.empty();
+        }
         Optional<Node> unsaved = unsavedNode(path);
         if (unsaved.isPresent()) {
             return unsaved;

@@ -39,8 +39,10 @@ public final class MountFixture implements AutoCloseable {
         this.server = server;
         this.tempDir = Files.createTempDirectory("lsm-it-");
         this.verifier = server.newStore();
+        // Its own content cache: the user's cache folder would carry bodies from one run to the next.
         FsConfig.Builder config = FsConfig.builder(tempDir.resolve("staging"))
-                .options(new MountOptions(uid(), gid(), 0022, readOnly));
+                .options(new MountOptions(uid(), gid(), 0022, readOnly))
+                .cacheDir(tempDir.resolve("cache"));
         customize.accept(config);
         this.filesystem = Filesystem.create(server.newStore(), config.build(),
                 PluginRegistry.load(ModuleLayer.boot(), MountFixture.class.getClassLoader()));
@@ -147,10 +149,21 @@ public final class MountFixture implements AutoCloseable {
                 failures.add(e);
             }
         }
+        if (failures.isEmpty()) {
+            deleteTree(tempDir);
+        }
         if (!failures.isEmpty()) {
             AssertionError error = new AssertionError("closing the mount fixture failed");
             failures.forEach(error::addSuppressed);
             throw error;
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp folder is harmless
         }
     }
 
