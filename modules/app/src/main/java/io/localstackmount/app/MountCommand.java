@@ -44,7 +44,14 @@ final class MountCommand {
             return 3;
         }
         ObjectStore store = ScopedObjectStore.wrap(S3ObjectStore.create(s3), config.scope());
-        filesystem = Filesystem.create(store, config.fsConfig(), plugins.registry(), plugins.cachePolicies());
+        try {
+            filesystem = Filesystem.create(store, config.fsConfig(), plugins.registry(), plugins.cachePolicies());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // A plugin that rejects its settings, or config that core refuses: a configuration mistake.
+            store.close();
+            close();
+            throw new ConfigException("cannot start the filesystem: " + e.getMessage(), e);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "unmount"));
         try {
             mount = FuseMount.mount(filesystem.dispatcher(), config.mountPoint(), config.mountSettings());
