@@ -105,7 +105,8 @@ final class MountCommand {
     }
 
     private static boolean portIsFree(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try {
+            new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress()).close();
             return true;
         } catch (IOException e) {
             return false;
