@@ -51,6 +51,9 @@ public final class Main {
             log.debug("user config: {}", sources.userFile());
         }
         try {
+            // The endpoint check and the S3 client start now, on their own threads, while plugins load.
+            MountCommand mount = options.command() == CliOptions.Command.MOUNT && !options.printConfig()
+                    ? MountCommand.begin(config) : null;
             Plugins plugins = Plugins.load(config, Main.class.getClassLoader());
             if (options.command() == CliOptions.Command.PLUGINS) {
                 System.out.print(plugins.table(config));
@@ -62,7 +65,7 @@ public final class Main {
                 return 0;
             }
             plugins.validate(config, sources);
-            return new MountCommand(config, plugins).run();
+            return mount.run(plugins);
         } catch (ConfigException e) {
             System.err.println("localstackmount: " + e.getMessage());
             log.debug("stack trace", e);

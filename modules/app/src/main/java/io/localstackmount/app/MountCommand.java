@@ -13,13 +13,20 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The main job: find the S3 endpoint (or start the embedded one), build the filesystem, mount it,
  * and stay in the foreground until Ctrl-C, SIGTERM or {@code fusermount -u} ends the mount.
- * Configuration and plugins come ready from {@link Main}.
+ *
+ * <p>Start-up runs two things at once: {@link #begin} starts the endpoint check and the S3 client
+ * (the AWS SDK's start-up is the largest single cost) on their own threads, while {@link Main}
+ * loads the plugins on its thread; {@link #run} then waits for both. Nothing is mounted unless the
+ * endpoint answered.
  */
 final class MountCommand {
     private static final Logger LOG = LoggerFactory.getLogger(MountCommand.class);
@@ -27,23 +34,51 @@ final class MountCommand {
     private static final int PREFERRED_EMBEDDED_PORT = 4566;
 
     private final AppConfig config;
-    private final Plugins plugins;
+    private final CompletableFuture<EndpointCheck.Result> check;
+    private final CompletableFuture<S3ObjectStore> client;
+    private Plugins plugins;
     private EmbeddedS3Server embedded;
     private Filesystem filesystem;
     private FuseMount mount;
 
-    MountCommand(AppConfig config, Plugins plugins) {
+    private MountCommand(AppConfig config) {
         this.config = config;
-        this.plugins = plugins;
+        if (config.embedded() == AppConfig.Embedded.ALWAYS) {
+            this.check = null;
+            this.client = null;
+        } else {
+            this.check = CompletableFuture.supplyAsync(() -> EndpointCheck.check(config.s3()), MountCommand::daemon);
+            this.client = CompletableFuture.supplyAsync(() -> S3ObjectStore.create(config.s3()), MountCommand::daemon);
+        }
+    }
+
+    /** Starts the endpoint check and the S3 client in the background; {@link #run} uses them. */
+    static MountCommand begin(AppConfig config) {
+        return new MountCommand(config);
+    }
+
+    private static void daemon(Runnable r) {
+        Thread t = new Thread(r, "startup");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Exit code: 0 after a clean unmount, 3 when no endpoint answers, 4 when mounting fails. */
-    int run() throws InterruptedException {
+    int run(Plugins loadedPlugins) throws InterruptedException {
+        this.plugins = loadedPlugins;
         S3StoreConfig s3 = s3Config();
         if (s3 == null) {
+            abandonClient();
             return 3;
         }
-        ObjectStore store = ScopedObjectStore.wrap(S3ObjectStore.create(s3), config.scope());
+        ObjectStore s3Store;
+        if (embedded != null) {
+            abandonClient();
+            s3Store = S3ObjectStore.create(s3);
+        } else {
+            s3Store = await(client);
+        }
+        ObjectStore store = ScopedObjectStore.wrap(s3Store, config.scope());
         try {
             filesystem = Filesystem.create(store, config.fsConfig(), plugins.registry(), plugins.cachePolicies());
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -76,12 +111,12 @@ final class MountCommand {
     }
 
     /** The store config, or null (after telling the user why) when no endpoint can be used. */
-    private S3StoreConfig s3Config() {
+    private S3StoreConfig s3Config() throws InterruptedException {
         if (config.embedded() == AppConfig.Embedded.ALWAYS) {
             return startEmbedded();
         }
         LOG.debug("S3 settings:\n{}", String.join("\n", config.s3Sources()));
-        EndpointCheck.Result check = EndpointCheck.check(config.s3());
+        EndpointCheck.Result check = await(this.check);
         if (check.ok()) {
             LOG.info(check.message());
             return config.s3();
@@ -92,6 +127,29 @@ final class MountCommand {
         }
         System.err.println(check.message());
         return null;
+    }
+
+    /** The value of a start-up task; its failure is rethrown as it was thrown. */
+    private static <T> T await(CompletableFuture<T> task) throws InterruptedException {
+        try {
+            return task.get();
+        } catch (ExecutionException | CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** The S3 client made in advance is not needed after all (no endpoint, or the embedded server). */
+    private void abandonClient() {
+        if (client != null) {
+            client.thenAccept(S3ObjectStore::close);
+        }
     }
 
     private S3StoreConfig startEmbedded() {

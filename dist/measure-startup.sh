@@ -1,0 +1,55 @@
+#!/bin/bash
+# Measures start-up of the runtime image: the time from launching bin/localstackmount until
+# `stat -f` reports a FUSE filesystem at the mount point, the same "mount ready" the benchmark
+# harness (/work/shared/bench) measures. Each run mounts, lists the root once, and is stopped with
+# SIGTERM. With B_JAVA_OPTS set, runs alternate between LOCALSTACKMOUNT_JAVA_OPTS as it is (A) and
+# B_JAVA_OPTS (B), so that both see the same machine load.
+#
+#   ENDPOINT=http://127.0.0.1:9000 AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... dist/measure-startup.sh [RUNS]
+#   IMAGE=dir B_JAVA_OPTS="-Xshare:off" dist/measure-startup.sh 10
+#
+# ENDPOINT defaults to LocalStack's http://localhost:4566 (credentials test/test unless set).
+# Prints one line per run and the median, min and max in ms per variant, and the load average.
+set -euo pipefail
+RUNS=${1:-10}
+here=$(cd "$(dirname "$0")" && pwd)
+IMAGE=${IMAGE:-$here/target/localstackmount}
+ENDPOINT=${ENDPOINT:-http://localhost:4566}
+A_OPTS=${LOCALSTACKMOUNT_JAVA_OPTS:-}
+MNT=$(mktemp -d /tmp/lsm-startup.XXXXXX)
+LOG=$MNT.log
+cleanup() {
+  if [[ -n ${PID:-} ]] && kill -0 "$PID" 2>/dev/null; then kill -TERM "$PID"; wait "$PID" 2>/dev/null || true; fi
+  fusermount -u -z "$MNT" 2>/dev/null || true
+  rmdir "$MNT" 2>/dev/null || true
+  rm -f "$LOG"
+}
+trap cleanup EXIT
+
+declare -A times
+variants=(A)
+[[ -n ${B_JAVA_OPTS:-} ]] && variants=(A B)
+for i in $(seq "$RUNS"); do
+  for v in "${variants[@]}"; do
+    if [[ $v == A ]]; then opts=$A_OPTS; else opts=$B_JAVA_OPTS; fi
+    start=$(date +%s%N)
+    LOCALSTACKMOUNT_JAVA_OPTS=$opts "$IMAGE/bin/localstackmount" --endpoint "$ENDPOINT" "$MNT" >"$LOG" 2>&1 &
+    PID=$!
+    until [[ $(stat -f -c %T "$MNT" 2>/dev/null) == fuse* ]]; do
+      if ! kill -0 "$PID" 2>/dev/null; then echo "the mount exited early:"; cat "$LOG"; exit 1; fi
+      sleep 0.005
+    done
+    ready=$(( ($(date +%s%N) - start) / 1000000 ))
+    ls "$MNT" >/dev/null
+    kill -TERM "$PID"; wait "$PID" 2>/dev/null || true; PID=
+    echo "run $i $v: mount ready after $ready ms (load $(cut -d' ' -f1 /proc/loadavg))"
+    times[$v]="${times[$v]:-} $ready"
+  done
+done
+for v in "${variants[@]}"; do
+  sorted=($(printf '%s\n' ${times[$v]} | sort -n))
+  n=${#sorted[@]}
+  label=$v; [[ $v == A ]] && label="A (${A_OPTS:-defaults})"; [[ $v == B ]] && label="B ($B_JAVA_OPTS)"
+  echo "$label: mount ready median ${sorted[$((n / 2))]} ms, min ${sorted[0]} ms, max ${sorted[$((n - 1))]} ms over $n runs"
+done
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
