@@ -5,4 +5,6 @@ module io.localstackmount.app {
     requires io.localstackmount.fuse;
     requires io.localstackmount.s3;
     requires org.slf4j;
+    // sun.misc.Signal: Ctrl-C and SIGTERM unmount and exit 0.
+    requires jdk.unsupported;
 }

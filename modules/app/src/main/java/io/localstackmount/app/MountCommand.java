@@ -1,6 +1,7 @@
 package io.localstackmount.app;
 
 import io.localstackmount.api.ObjectStore;
+import io.localstackmount.app.embedded.EmbeddedS3Exception;
 import io.localstackmount.app.embedded.EmbeddedS3Server;
 import io.localstackmount.core.Filesystem;
 import io.localstackmount.fuse.FuseMount;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
+import sun.misc.Signal;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -87,6 +89,11 @@ final class MountCommand {
             close();
             throw new ConfigException("cannot start the filesystem: " + e.getMessage(), e);
         }
+        // Ctrl-C and SIGTERM unmount, and run() then returns 0 as after fusermount -u: a JVM ended
+        // by the signal itself would exit 130/143. The hook still covers every other way out.
+        for (String signal : new String[] {"INT", "TERM", "HUP"}) {
+            Signal.handle(new Signal(signal), s -> new Thread(this::close, "unmount-on-" + s.getName()).start());
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "unmount"));
         try {
             mount = FuseMount.mount(filesystem.dispatcher(), config.mountPoint(), config.mountSettings());
@@ -154,7 +161,13 @@ final class MountCommand {
 
     private S3StoreConfig startEmbedded() {
         Path data = config.embeddedData();
-        embedded = EmbeddedS3Server.start(data, portIsFree(PREFERRED_EMBEDDED_PORT) ? PREFERRED_EMBEDDED_PORT : 0);
+        try {
+            embedded = EmbeddedS3Server.start(data, portIsFree(PREFERRED_EMBEDDED_PORT) ? PREFERRED_EMBEDDED_PORT : 0);
+        } catch (EmbeddedS3Exception e) {
+            // Another process took the port between the check and the bind: any free port will do.
+            LOG.debug("embedded server on port {} failed ({}); taking a free port", PREFERRED_EMBEDDED_PORT, e.getMessage());
+            embedded = EmbeddedS3Server.start(data, 0);
+        }
         URI endpoint = embedded.endpoint();
         LOG.info("embedded S3 server at {} keeps its buckets in {} (credentials {}/{})", endpoint, data,
                 embedded.accessKey(), embedded.secretKey());
