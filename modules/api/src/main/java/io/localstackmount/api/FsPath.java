@@ -129,7 +129,7 @@ public final class FsPath {
         if (name().getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
             throw new FsException(Errno.ENAMETOOLONG, "name longer than " + NAME_MAX + " bytes: " + this);
         }
-        if (markerKey().getBytes(StandardCharsets.UTF_8).length > KEY_MAX) {
+        if (key.getBytes(StandardCharsets.UTF_8).length > KEY_MAX) {
             throw new FsException(Errno.ENAMETOOLONG, "object key longer than " + KEY_MAX + " bytes: " + this);
         }
         return this;

@@ -45,10 +45,10 @@ public final class PosixMetadata {
         }
         try {
             BigDecimal seconds = new BigDecimal(v.trim());
-            long whole = seconds.longValue();
+            long whole = seconds.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
             long nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
             return Instant.ofEpochSecond(whole, nanos);
-        } catch (NumberFormatException | ArithmeticException e) {
+        } catch (NumberFormatException | ArithmeticException | java.time.DateTimeException e) {
             return null;
         }
     }

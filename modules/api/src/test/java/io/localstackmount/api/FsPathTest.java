@@ -323,7 +323,6 @@ class FsPathTest {
         }
 
         @Test
-        @Disabled("bug: requireValidLength measures markerKey() (key + \"/\"), so a 1024-byte key, the longest S3 accepts, is refused")
         @DisplayName("a key of exactly 1024 bytes is the longest S3 accepts and passes")
         void key1024() {
             // Five segments, none over 255 bytes: 255 + 255 + 255 + 254 + 1 + 4 slashes.

@@ -68,6 +68,12 @@ public final class CachedNamespace implements Namespace {
     private final long ttlNanos;
     private final Cache<FsPath, Optional<Node>> nodes;
     private final Cache<FsPath, Folder> folders;
+    /**
+     * Attributes of folders whose marker this mount wrote (mkdir, chmod): listings show a folder as a
+     * common prefix, without its marker, so they cannot tell. Not by version: a marker's ETag is
+     * the same for every empty body.
+     */
+    private final Cache<FsPath, Node> folderAttributes;
     /** User metadata seen by HEAD or written here, by object version: listings do not carry it. */
     private final Cache<String, Map<String, String>> metadataByVersion;
     private final WarnOnce hiddenKeys = new WarnOnce(LOG);
@@ -160,6 +166,7 @@ public final class CachedNamespace implements Namespace {
                 })
                 .build();
         this.metadataByVersion = Caffeine.newBuilder().maximumSize(config.cacheEntries()).build();
+        this.folderAttributes = Caffeine.newBuilder().maximumSize(config.cacheEntries() / 10 + 1).build();
     }
 
     @Override
@@ -218,14 +225,12 @@ public final class CachedNamespace implements Namespace {
             folder = fetchFolder(path);
             folders.put(path, folder);
         }
-        List<Node> result = new ArrayList<>(folder.entries().values());
+        // Files being written show their local size, once each however many handles they have.
+        TreeMap<String, Node> result = new TreeMap<>(folder.entries());
         for (OpenFile file : openFiles.openIn(path)) {
-            Optional<Node> unsaved = file.unsavedNode();
-            if (unsaved.isPresent() && !folder.entries().containsKey(file.path().name())) {
-                result.add(unsaved.get());
-            }
+            file.unsavedNode().ifPresent(unsaved -> result.put(unsaved.name(), unsaved));
         }
-        return result;
+        return new ArrayList<>(result.values());
     }
 
     @Override
@@ -256,6 +261,7 @@ public final class CachedNamespace implements Namespace {
         if (node.isDirectory() && path.isObject() && node.etag() != null) {
             // A folder node with an ETag was stored as a marker (mkdir, chmod of an implicit folder).
             folders.asMap().computeIfPresent(path, (p, folder) -> folder.withMarker());
+            folderAttributes.put(path, node);
         }
         folders.asMap().computeIfPresent(path.parent(), (p, folder) -> folder.with(path.name(), node));
     }
@@ -263,6 +269,7 @@ public final class CachedNamespace implements Namespace {
     @Override
     public void removed(FsPath path) {
         nodes.put(path, Optional.empty());
+        folderAttributes.invalidate(path);
         forgetBelow(path);
         folders.asMap().computeIfPresent(path.parent(), (p, folder) -> folder.without(path.name()));
     }
@@ -294,6 +301,7 @@ public final class CachedNamespace implements Namespace {
 
     private void forgetBelow(FsPath path) {
         folders.invalidate(path);
+        folderAttributes.asMap().keySet().removeIf(p -> !p.equals(path) && path.contains(p));
         nodes.asMap().keySet().removeIf(p -> !p.equals(path) && path.contains(p));
         folders.asMap().keySet().removeIf(path::contains);
     }
@@ -323,9 +331,18 @@ public final class CachedNamespace implements Namespace {
         return new Node(path.name(), NodeType.DIRECTORY, 0, mtime, options.folderMode(), options.uid(), options.gid(), null);
     }
 
+    /** A folder's node: the attributes last stored in its marker through this mount, else the defaults. */
+    private Node knownFolder(FsPath path) {
+        Node known = folderAttributes.getIfPresent(path);
+        return known != null ? known : folderNode(path, mountTime);
+    }
+
     private Node folderNodeFromMarker(FsPath path, ObjectInfo marker) {
         Map<String, String> meta = marker.metadata() != null ? marker.metadata()
                 : metadataByVersion.getIfPresent(versionKey(path.bucket(), marker));
+        if (meta == null) {
+            return knownFolder(path);
+        }
         int mode = PosixMetadata.mode(meta);
         int uid = PosixMetadata.uid(meta);
         int gid = PosixMetadata.gid(meta);
@@ -403,7 +420,7 @@ public final class CachedNamespace implements Namespace {
             }
             ListPage markerPage = store.listPage(path.bucket(), marker, null, 1);
             Optional<ObjectInfo> markerObject = markerPage.objects().stream().filter(o -> o.key().equals(marker)).findFirst();
-            return Optional.of(markerObject.map(m -> folderNodeFromMarker(path, m)).orElseGet(() -> folderNode(path, mountTime)));
+            return Optional.of(markerObject.map(m -> folderNodeFromMarker(path, m)).orElseGet(() -> knownFolder(path)));
         }
         if (file == null) {
             return Optional.empty();
@@ -458,8 +475,7 @@ public final class CachedNamespace implements Namespace {
         for (String common : commonPrefixes) {
             String name = common.substring(prefix.length(), common.length() - 1);
             if (representable(path, common, name)) {
-                FsPath child = path.child(name);
-                entries.put(name, folderNode(child, mountTime));
+                entries.put(name, knownFolder(path.child(name)));
             }
         }
         for (ObjectInfo object : objects) {

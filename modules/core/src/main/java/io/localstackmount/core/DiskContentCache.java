@@ -372,6 +372,8 @@ public final class DiskContentCache implements ContentCache, AutoCloseable {
             temp = null;
             writes.increment();
             index(id, new Entry(file, 12 + header.length + 8 + length, version.lastModified(), version.size()));
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            LOG.debug("storing block {} of s3://{}/{} was interrupted (unmount)", blockIndex, version.bucket(), version.key());
         } catch (IOException | UncheckedIOException e) {
             warnings.warn("write", "writing the content cache in " + root + " failed (" + e
                     + "): reads go on from S3, without caching what fails to be stored");

@@ -164,7 +164,7 @@ public final class Filesystem implements AutoCloseable {
         handles.discardAll();
         workers.shutdownNow();
         try (Stream<Path> files = Files.walk(stagingDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(Filesystem::deleteQuietly);
         } catch (IOException e) {
             LOG.warn("could not remove the staging folder {}: {}", stagingDir, e.toString());
         }
@@ -176,6 +176,14 @@ public final class Filesystem implements AutoCloseable {
             }
         }
         store.close();
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.debug("could not delete {}: {}", path, e.toString());
+        }
     }
 
     /** The context one plugin sees: shared services plus its own settings. */

@@ -639,9 +639,6 @@ class CachedNamespaceTest {
         }
 
         @Test
-        @Disabled("bug: created() remembers a folder's attributes by its marker's version, but listings build folder "
-                + "nodes from common prefixes with the defaults and never consult what was remembered: mkdir -m 700 "
-                + "(or chmod) of a folder shows 0755 again once the parent's listing is refetched after the TTL")
         @DisplayName("the mode of a folder made here (mkdir -m 700) survives the TTL")
         void mkdirModeSurvives() {
             FsPath d = path("/b/private");
@@ -836,8 +833,6 @@ class CachedNamespaceTest {
         }
 
         @Test
-        @Disabled("bug: CachedNamespace.list adds one entry per handle with unsaved data, so a new file open twice "
-                + "is listed twice")
         @DisplayName("a new file open through two handles is listed once")
         void newFileListedOnce() {
             f.handles.register(new FakeOpenFile(path("/b/draft.txt"), unsaved("draft.txt", 42)));
@@ -854,8 +849,6 @@ class CachedNamespaceTest {
         }
 
         @Test
-        @Disabled("bug: CachedNamespace.list overlays unsaved files only when their name is not listed, so an existing "
-                + "file being rewritten is listed with its stored size while stat shows the local one")
         @DisplayName("an existing file being rewritten is listed with its local size, as stat shows it")
         void existingFileListed() {
             f.handles.register(new FakeOpenFile(path("/b/a.txt"), unsaved("a.txt", 1_000)));
@@ -916,9 +909,6 @@ class CachedNamespaceTest {
         }
 
         @Test
-        @Disabled("bug: PosixMetadata.mtime throws DateTimeException for an out-of-range x-amz-meta-mtime (see "
-                + "PosixMetadataTest): the HEAD-based lookup fails, and since nodeOf remembers the metadata before "
-                + "reading it, every later listing of the folder throws too")
         @DisplayName("an object with an out-of-range mtime is found, dated by Last-Modified, and its folder still lists")
         void outOfRangeMtime() throws Exception {
             try (NamespaceFixture g = new NamespaceFixture(b -> b.headUnknown(true))) {

@@ -239,8 +239,6 @@ class FilesystemTest {
     }
 
     @Test
-    @Disabled("bug: Filesystem.close deletes the staging folder with Path.toFile(), which a non-default FileSystem such "
-            + "as Jimfs does not support (UnsupportedOperationException), although the folder is an injected Path")
     @DisplayName("the staging folder may live on any java.nio FileSystem (Jimfs here)")
     void stagingOnJimfs() {
         Filesystem fs = Filesystem.create(store, FsConfig.builder(jimfs.getPath("/staging")).cacheDir(tmp.resolve("cache")).build(),

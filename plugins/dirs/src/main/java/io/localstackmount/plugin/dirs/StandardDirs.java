@@ -54,6 +54,10 @@ final class StandardDirs implements DirOps {
             return;
         }
         path.requireValidLength();
+        if (path.markerKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > FsPath.KEY_MAX) {
+            throw new FsException(Errno.ENAMETOOLONG, "the folder marker key of " + path + " would be longer than "
+                    + FsPath.KEY_MAX + " bytes");
+        }
         int uid = ctx.options().uid();
         int gid = ctx.options().gid();
         ObjectInfo marker = ctx.store().put(path.bucket(), path.markerKey(), new byte[0],
