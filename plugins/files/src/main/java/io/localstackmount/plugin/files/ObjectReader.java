@@ -159,7 +159,7 @@ final class ObjectReader {
             if (window.length < size) {
                 window = new byte[(int) size];
             }
-            windowLength = fetch(path, start, window, (int) size);
+            windowLength = fetch(path, start, window, (int) size, false);
             windowStart = start;
             n = (int) Math.max(0, Math.min(want, windowStart + windowLength - offset));
             if (n > 0) {
@@ -202,7 +202,8 @@ final class ObjectReader {
         long start = index * chunk;
         int size = (int) Math.min(chunk, objectSize - start);
         byte[] data = new byte[size];
-        int n = fetch(path, start, data, size);
+        // A chunk's array is never written again: its blocks can be cached after the reader has it.
+        int n = fetch(path, start, data, size, true);
         if (n < size) {
             throw new FsException(Errno.EIO, path + " is shorter than its listed size " + objectSize
                     + ": it changed while being read; open it again");
@@ -210,10 +211,14 @@ final class ObjectReader {
         return data;
     }
 
-    /** {@code size} bytes from {@code start}: through the content cache while pinned, else one ranged GET. */
-    private int fetch(FsPath path, long start, byte[] dst, int size) {
+    /**
+     * {@code size} bytes from {@code start}: through the content cache while pinned, else one ranged
+     * GET. With {@code cacheLater} the fetched blocks are stored by another thread after this returns
+     * (the caller must not change {@code dst}), so that storing them does not delay the reader.
+     */
+    private int fetch(FsPath path, long start, byte[] dst, int size, boolean cacheLater) {
         Pinned p = pinned;
-        return p == null ? store.read(path.bucket(), path.key(), start, dst, 0, size) : fetchBlocks(p, start, dst, size);
+        return p == null ? store.read(path.bucket(), path.key(), start, dst, 0, size) : fetchBlocks(p, start, dst, size, cacheLater);
     }
 
     /**
@@ -221,7 +226,7 @@ final class ObjectReader {
      * missing ones with one GET that must still be the pinned version, then cached. Thread-safe:
      * prefetch threads run it in parallel.
      */
-    private int fetchBlocks(Pinned p, long start, byte[] dst, int size) {
+    private int fetchBlocks(Pinned p, long start, byte[] dst, int size, boolean cacheLater) {
         CachedVersion v = p.version();
         int block = p.cache().blockSize();
         long end = Math.min(start + size, v.size());
@@ -232,7 +237,7 @@ final class ObjectReader {
             int n = p.cache().read(v.bucket(), v.key(), v.etag(), pos / block, dst, (int) (pos - start));
             if (n == length) {
                 if (runStart >= 0) {
-                    fetchRun(p, runStart, pos, dst, start);
+                    fetchRun(p, runStart, pos, dst, start, cacheLater);
                     runStart = -1;
                 }
             } else if (runStart < 0) {
@@ -241,13 +246,13 @@ final class ObjectReader {
             filled = (int) (pos - start) + length;
         }
         if (runStart >= 0) {
-            fetchRun(p, runStart, end, dst, start);
+            fetchRun(p, runStart, end, dst, start, cacheLater);
         }
         return filled;
     }
 
     /** One GET of the blocks in {@code [from, to)} into {@code dst} (which starts at {@code base}), then caches them. */
-    private void fetchRun(Pinned p, long from, long to, byte[] dst, long base) {
+    private void fetchRun(Pinned p, long from, long to, byte[] dst, long base, boolean cacheLater) {
         CachedVersion v = p.version();
         int length = (int) (to - from);
         int at = (int) (from - base);
@@ -260,9 +265,16 @@ final class ObjectReader {
             throw new FsException(Errno.EIO, p.path() + " is shorter than its listed size " + v.size()
                     + ": it changed while being read; open it again");
         }
-        int block = p.cache().blockSize();
-        for (long pos = from; pos < to; pos += block) {
-            p.cache().write(v, pos / block, dst, (int) (pos - base), (int) Math.min(block, to - pos));
+        Runnable keep = () -> {
+            int block = p.cache().blockSize();
+            for (long pos = from; pos < to; pos += block) {
+                p.cache().write(v, pos / block, dst, (int) (pos - base), (int) Math.min(block, to - pos));
+            }
+        };
+        if (cacheLater) {
+            executor.execute(keep);
+        } else {
+            keep.run();
         }
     }
 

@@ -227,6 +227,7 @@ class ObjectReaderCacheTest {
             store.put(FILE.key(), content);
             Node node = node();
             assertArrayEquals(content, cat(node));
+            cache.awaitBlocks(41); // prefetched blocks are stored by worker threads
             store.reset();
             assertArrayEquals(content, cat(node));
             assertEquals(1, store.gets.get());
@@ -241,6 +242,7 @@ class ObjectReaderCacheTest {
             store.put(FILE.key(), content);
             Node node = node();
             cat(node);
+            cache.awaitBlocks(10);
             cache.drop(FILE.key(), 3);
             cache.drop(FILE.key(), 4);
             cache.drop(FILE.key(), 8);
@@ -345,6 +347,16 @@ class ObjectReaderCacheTest {
 
         List<String> keys() {
             return new ArrayList<>(blocks.keySet());
+        }
+
+        void awaitBlocks(int count) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (blocks.size() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(blocks.size() + " blocks cached, expected " + count);
+                }
+                Thread.onSpinWait();
+            }
         }
 
         void drop(String key, long index) {
