@@ -2,8 +2,8 @@
 # Measures start-up of the runtime image: the time from launching bin/localstackmount until
 # `stat -f` reports a FUSE filesystem at the mount point, the same "mount ready" the benchmark
 # harness (/work/shared/bench) measures. Each run mounts, lists the root once, and is stopped with
-# SIGTERM. With B_JAVA_OPTS set, runs alternate between LOCALSTACKMOUNT_JAVA_OPTS as it is (A) and
-# B_JAVA_OPTS (B), so that both see the same machine load.
+# SIGTERM. With B_JAVA_OPTS (and C_JAVA_OPTS, D_JAVA_OPTS) set, runs alternate between
+# LOCALSTACKMOUNT_JAVA_OPTS as it is (A) and those (B, C, D), so that all see the same machine load.
 #
 #   ENDPOINT=http://127.0.0.1:9000 AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... dist/measure-startup.sh [RUNS]
 #   IMAGE=dir B_JAVA_OPTS="-Xshare:off" dist/measure-startup.sh 10
@@ -29,11 +29,16 @@ cleanup() {
 trap cleanup EXIT
 
 declare -A times cpus
+declare -A opts_of
+opts_of[A]=$A_OPTS
 variants=(A)
-[[ -n ${B_JAVA_OPTS:-} ]] && variants=(A B)
+for v in B C D; do
+  var=${v}_JAVA_OPTS
+  if [[ -n ${!var:-} ]]; then variants+=("$v"); opts_of[$v]=${!var}; fi
+done
 for i in $(seq "$RUNS"); do
   for v in "${variants[@]}"; do
-    if [[ $v == A ]]; then opts=$A_OPTS; else opts=$B_JAVA_OPTS; fi
+    opts=${opts_of[$v]}
     start=$(date +%s%N)
     LOCALSTACKMOUNT_JAVA_OPTS=$opts "$IMAGE/bin/localstackmount" --endpoint "$ENDPOINT" "$MNT" >"$LOG" 2>&1 &
     PID=$!
@@ -54,7 +59,7 @@ done
 for v in "${variants[@]}"; do
   sorted=($(printf '%s\n' ${times[$v]} | sort -n))
   n=${#sorted[@]}
-  label=$v; [[ $v == A ]] && label="A (${A_OPTS:-defaults})"; [[ $v == B ]] && label="B ($B_JAVA_OPTS)"
+  label="$v (${opts_of[$v]:-defaults})"
   cpu_sorted=($(printf '%s\n' ${cpus[$v]} | sort -n))
   echo "$label: mount ready median ${sorted[$((n / 2))]} ms, min ${sorted[0]} ms, max ${sorted[$((n - 1))]} ms over $n runs;" \
        "CPU until ready median ${cpu_sorted[$((n / 2))]} ms"
