@@ -116,6 +116,27 @@ class ConfigIT {
     }
 
     @Test
+    @DisplayName("plugins.rename.enabled = false: rename(2) is EXDEV and mv copies; plugins.xattr.enabled = false: ENOTSUP")
+    void disabledGroups(@TempDir Path t) throws Exception {
+        Path project = project(t.resolve("project"), "mount.bucket = logs", "plugins.rename.enabled = false",
+                "plugins.xattr.enabled = false");
+        Path mnt = t.resolve("mnt");
+        try (AppProcess app = AppProcess.mount(project, Files.createDirectories(t.resolve("home")), mnt)) {
+            Path logs = mnt.resolve("logs");
+            Files.writeString(logs.resolve("a.txt"), "a");
+            MountFixture.Result rename = MountFixture.runAllowingFailure(logs, "python3", "-c",
+                    "import os\ntry:\n os.rename('a.txt', 'b.txt')\nexcept OSError as e:\n print('errno', e.errno)");
+            assertTrue(rename.output().contains("errno 18"), "EXDEV is 18: " + rename.output());
+            MountFixture.run(logs, "mv", "a.txt", "b.txt");
+            assertEquals("a", Files.readString(logs.resolve("b.txt")));
+            assertFalse(s3.head("logs", "a.txt").isPresent());
+            MountFixture.Result getfattr = MountFixture.runAllowingFailure(logs, "getfattr", "-n", "user.x", "b.txt");
+            assertTrue(getfattr.output().contains("Operation not supported"), getfattr.output());
+            Files.delete(logs.resolve("b.txt"));
+        }
+    }
+
+    @Test
     @DisplayName("flag > LOCALSTACKMOUNT_ variable > project file > user file, as --print-config reports")
     void precedence(@TempDir Path t) throws Exception {
         Path home = Files.createDirectories(t.resolve("home"));
