@@ -49,6 +49,26 @@ final class FuseAdapter extends FuseStubFS {
     FuseAdapter(Dispatcher fs, boolean debug) {
         this.fs = fs;
         this.debug = debug;
+        allowUtimeOmit();
+    }
+
+    /**
+     * libfuse 2.9 calls utimens only when both times are given unless the filesystem sets
+     * {@code flag_utime_omit_ok}; without it {@code touch -m -d} and tar's futimens store "now".
+     * jnr-fuse maps the flag bits as padding, so set bit 2 of that unsigned int ourselves.
+     */
+    private void allowUtimeOmit() {
+        try {
+            // offset() is public but declared in a non-public class: jnr is an automatic module, so open.
+            Object flags = ru.serce.jnrfuse.struct.FuseOperations.class.getField("flag_nullpath_ok").get(fuseOperations);
+            java.lang.reflect.Method offsetOf = Class.forName("jnr.ffi.Struct$AbstractMember").getDeclaredMethod("offset");
+            offsetOf.setAccessible(true);
+            long offset = (long) offsetOf.invoke(flags);
+            Pointer ops = jnr.ffi.Struct.getMemory(fuseOperations);
+            ops.putInt(offset, ops.getInt(offset) | (1 << 2));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("cannot tell libfuse that utimens handles omitted times ({}); touch -m may store the current time", e.toString());
+        }
     }
 
     CountDownLatch initialized() {

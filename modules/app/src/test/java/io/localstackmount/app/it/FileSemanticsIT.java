@@ -497,7 +497,6 @@ class FileSemanticsIT {
         }
 
         @Test
-        @Disabled("bug: no hard_remove: rm of an open file is a rename to a .fuse_hidden object in S3")
         @DisplayName("rm of an open file: the descriptor keeps working, and closing it does not bring the file back")
         void unlinkWhileOpen() throws Exception {
             Path b = fx.bucket("sem-unlink-open");
@@ -690,7 +689,6 @@ class FileSemanticsIT {
         }
 
         @Test
-        @Disabled("bug: libfuse2 drops utimens when atime is UTIME_OMIT: flag_utime_omit_ok is not set")
         @DisplayName("touch -m -d (mtime only, atime left alone: what tar and futimens callers send) stores the mtime")
         void touchMtimeOnly() throws Exception {
             Path b = fx.bucket("sem-touch-m");
@@ -703,7 +701,6 @@ class FileSemanticsIT {
         }
 
         @Test
-        @Disabled("bug: chmod/touch of an implicit folder writes its marker but the mount forgets the attributes after the TTL")
         @DisplayName("chmod and touch -d of a folder are stored in its marker and shown by stat, also after the cache TTL")
         void folderAttributesAfterTtl() throws Exception {
             // dir/ (marker, mkdir)   implicit/f.txt (no marker until chmod)
@@ -849,7 +846,6 @@ class FileSemanticsIT {
         }
 
         @Test
-        @Disabled("bug: a write/chmod through the mount replaces unknown s3fs mode/uid/gid with the mount defaults")
         @DisplayName("a write through the mount keeps the s3fs attributes and other user metadata of the object")
         void writeKeepsMetadata() throws Exception {
             Path b = fx.bucket("sem-s3fs-keep");

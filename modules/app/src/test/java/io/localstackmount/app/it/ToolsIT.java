@@ -297,7 +297,6 @@ class ToolsIT {
         }
 
         @Test
-        @Disabled("bug: libfuse2 drops an mtime set with atime omitted (tar's futimens/utimensat): flag_utime_omit_ok is not set")
         @DisplayName("tar x restores the mtimes of files and folders, also after the cache TTL")
         void tarRestoresMtimes() throws Exception {
             // tree/ a.txt  sub/ b.txt  sub/deeper/ c.txt  -- every mtime in 2020

@@ -7,7 +7,6 @@ import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
 import io.localstackmount.api.FsStats;
 import io.localstackmount.api.Node;
-import io.localstackmount.api.NodeType;
 import io.localstackmount.api.ObjectInfo;
 import io.localstackmount.api.OpenFile;
 import io.localstackmount.api.PosixMetadata;
@@ -84,6 +83,11 @@ final class StandardAttrs implements AttrOps {
         if (stored == null && !wanted.isDirectory()) {
             throw new FsException(Errno.ENOENT, path + " vanished from S3 while changing its attributes");
         }
+        if (stored != null && !wanted.isDirectory()) {
+            // The node may come from a listing, which carries no metadata: apply the change to what the
+            // object really stores, so that chmod keeps an s3fs owner and chown keeps its mode.
+            wanted = change.apply(ctx.namespace().nodeOf(path, stored));
+        }
         metadata = PosixMetadata.of(stored == null ? Map.of() : stored.metadata(), wanted.type(),
                 wanted.mode(), wanted.uid(), wanted.gid(), wanted.mtime());
         ObjectInfo written;
@@ -93,7 +97,7 @@ final class StandardAttrs implements AttrOps {
         } else {
             written = ctx.store().copy(path.bucket(), key, path.bucket(), key, metadata);
         }
-        Node result = wanted.type() == NodeType.DIRECTORY ? wanted : wanted.withEtag(written.etag());
+        Node result = wanted.withEtag(written.etag());
         ctx.namespace().created(path, result);
     }
 }

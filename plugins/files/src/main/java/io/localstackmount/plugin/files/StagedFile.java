@@ -55,6 +55,8 @@ final class StagedFile implements OpenFile {
     private Map<String, String> streamMetadata;
     /** The mtime was set by utimens after the last write, so it must be stored as it is. */
     private boolean explicitMtime;
+    /** chmod or chown changed this open file; otherwise the stored object's own mode and owner stay. */
+    private boolean ownershipChanged;
 
     private final Uploads uploads;
 
@@ -113,6 +115,7 @@ final class StagedFile implements OpenFile {
         Node before = node;
         node = change.apply(before);
         explicitMtime |= !node.mtime().equals(before.mtime());
+        ownershipChanged |= node.mode() != before.mode() || node.uid() != before.uid() || node.gid() != before.gid();
         return true;
     }
 
@@ -190,6 +193,11 @@ final class StagedFile implements OpenFile {
             if (previous.isPresent()) {
                 base = previous.get().metadata();
                 contentType = previous.get().contentType();
+                if (!ownershipChanged) {
+                    // The node may come from a listing (no metadata): keep the mode and owner the object has.
+                    Node storedNode = ctx.namespace().nodeOf(target, previous.get());
+                    node = node.withMode(storedNode.mode()).withOwner(storedNode.uid(), storedNode.gid());
+                }
             }
         }
         if (contentType == null) {
