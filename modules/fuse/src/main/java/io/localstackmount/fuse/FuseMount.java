@@ -78,9 +78,7 @@ public final class FuseMount implements AutoCloseable {
         List<String> o = new ArrayList<>();
         // big_writes: 128 KiB write requests instead of 4 KiB (about 7x faster writes).
         // atomic_o_trunc: open(O_TRUNC) arrives as one open, not a separate truncate that would upload an empty object.
-        // hard_remove: rm of an open file deletes it; libfuse would otherwise rename it to .fuse_hidden*,
-        // which on S3 is a copy that shows in listings until the last handle closes.
-        o.add("fsname=localstackmount,subtype=localstackmount,big_writes,max_write=131072,atomic_o_trunc,hard_remove");
+        o.add("fsname=localstackmount,subtype=localstackmount,big_writes,max_write=131072,atomic_o_trunc");
         // The kernel asks for every path component's attributes on every access unless it may keep them.
         double seconds = settings.kernelCache().toMillis() / 1000.0;
         o.add("entry_timeout=" + seconds + ",attr_timeout=" + seconds);
