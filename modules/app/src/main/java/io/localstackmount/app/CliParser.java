@@ -45,6 +45,8 @@ final class CliParser {
               --umask OCTAL           mode bits removed from objects that carry no mode (default 022)
               --ttl SECONDS           how long attributes and listings are cached (default 2; 0 = ask S3 every time)
               --staging-dir DIR       where written files wait for upload (default: the temp folder)
+              --cache POLICY          content cache policy: etag (default), if-modified-since, none
+              --cache-dir DIR         content cache folder (default ~/.cache/localstackmount)
               --busy-timeout SECONDS  how long unmount waits for a busy mount before detaching it (default 10)
               --debug                 log every filesystem operation with its result and time
               -h, --help              this text
@@ -103,6 +105,8 @@ final class CliParser {
                     flags.add(flag("metadata.ttl", v, option, cwd));
                     flags.add(flag("metadata.negative-ttl", v, option, cwd));
                 }
+                case "--cache" -> flags.add(flag("cache.policy", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
+                case "--cache-dir" -> flags.add(flag("cache.dir", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
                 case "--staging-dir" -> flags.add(flag("mount.staging-dir", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
                 case "--embedded" -> flags.add(flag("embedded", "always", option, cwd));
                 case "--fallback-embedded" -> flags.add(flag("embedded", "fallback", option, cwd));

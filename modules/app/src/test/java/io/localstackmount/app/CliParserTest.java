@@ -32,6 +32,7 @@ class CliParserTest {
         assertEquals(Map.of("s3.endpoint", "http://x:1", "s3.region", "eu-west-1", "mount.read-only", "true",
                 "metadata.ttl", "0", "metadata.negative-ttl", "0", "mount.bucket", "b/p", "embedded", "always",
                 "mount.umask", "077", "mount.point", "mnt"), flags(o));
+        assertEquals(Map.of("cache.policy", "none", "cache.dir", "/c"), flags(parse("--cache", "none", "--cache-dir=/c")));
         assertEquals("--region", o.flags().stream().filter(s -> s.key().equals("s3.region")).findFirst().orElseThrow().source());
         assertEquals(CliOptions.Command.MOUNT, o.command());
     }
