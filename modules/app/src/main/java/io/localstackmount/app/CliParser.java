@@ -45,12 +45,17 @@ final class CliParser {
               --umask OCTAL           mode bits removed from objects that carry no mode (default 022)
               --ttl SECONDS           how long attributes and listings are cached (default 2; 0 = ask S3 every time)
               --staging-dir DIR       where written files wait for upload (default: the temp folder)
-              --cache POLICY          content cache policy: etag (default), if-modified-since, none
-              --cache-dir DIR         content cache folder (default ~/.cache/localstackmount)
               --busy-timeout SECONDS  how long unmount waits for a busy mount before detaching it (default 10)
               --debug                 log every filesystem operation with its result and time
               -h, --help              this text
             """;
+
+    /** Options that take no value. */
+    private static final java.util.Set<String> SWITCHES = java.util.Set.of("-h", "--help", "--print-config", "--read-only",
+            "--allow-other", "--debug", "--embedded", "--fallback-embedded");
+    /** The keys some switches set, for the hint when a value is given to one. */
+    private static final java.util.Map<String, String> SWITCH_KEYS = java.util.Map.of("--read-only", "mount.read-only",
+            "--allow-other", "mount.allow-other", "--debug", "mount.debug", "--embedded", "embedded", "--fallback-embedded", "embedded");
 
     private CliParser() {
     }
@@ -77,6 +82,11 @@ final class CliParser {
                 arg = arg.substring(0, arg.indexOf('='));
             }
             String option = arg;
+            if (inlineValue != null && SWITCHES.contains(arg)) {
+                // --read-only=false must not switch it on: refuse, and say how to set a value.
+                throw new IllegalArgumentException(arg + " takes no value (got '" + inlineValue + "')"
+                        + (SWITCH_KEYS.containsKey(arg) ? "; to set one, use --set " + SWITCH_KEYS.get(arg) + "=" + inlineValue : ""));
+            }
             switch (arg) {
                 case "-h", "--help" -> help = true;
                 case "--print-config" -> printConfig = true;
@@ -105,8 +115,6 @@ final class CliParser {
                     flags.add(flag("metadata.ttl", v, option, cwd));
                     flags.add(flag("metadata.negative-ttl", v, option, cwd));
                 }
-                case "--cache" -> flags.add(flag("cache.policy", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
-                case "--cache-dir" -> flags.add(flag("cache.dir", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
                 case "--staging-dir" -> flags.add(flag("mount.staging-dir", inlineValue != null ? inlineValue : value(args, ++i, arg), option, cwd));
                 case "--embedded" -> flags.add(flag("embedded", "always", option, cwd));
                 case "--fallback-embedded" -> flags.add(flag("embedded", "fallback", option, cwd));

@@ -32,7 +32,6 @@ class CliParserTest {
         assertEquals(Map.of("s3.endpoint", "http://x:1", "s3.region", "eu-west-1", "mount.read-only", "true",
                 "metadata.ttl", "0", "metadata.negative-ttl", "0", "mount.bucket", "b/p", "embedded", "always",
                 "mount.umask", "077", "mount.point", "mnt"), flags(o));
-        assertEquals(Map.of("cache.policy", "none", "cache.dir", "/c"), flags(parse("--cache", "none", "--cache-dir=/c")));
         assertEquals("--region", o.flags().stream().filter(s -> s.key().equals("s3.region")).findFirst().orElseThrow().source());
         assertEquals(CliOptions.Command.MOUNT, o.command());
     }
@@ -64,5 +63,7 @@ class CliParserTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("--nope")).getMessage().contains("--nope"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("--endpoint")).getMessage().contains("needs a value"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("a", "b")).getMessage().contains("only one mount point"));
+        String m = assertThrows(IllegalArgumentException.class, () -> parse("--read-only=false")).getMessage();
+        assertTrue(m.contains("--read-only takes no value") && m.contains("--set mount.read-only=false"), m);
     }
 }

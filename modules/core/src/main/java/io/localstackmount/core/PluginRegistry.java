@@ -38,6 +38,8 @@ public final class PluginRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
     /** The name built-in providers carry, chosen when a group has several and config names none. */
     public static final String STANDARD = "standard";
+    /** Far more than any plugin folder holds: only a lookup failing over and over reaches it. */
+    private static final int MAX_LOOKUP_ERRORS = 100;
 
     /**
      * A provider that was found but could not be used.
@@ -94,7 +96,8 @@ public final class PluginRegistry {
     private static void collect(HandlerGroup group, ServiceLoader<? extends HandlerProvider<?>> loader, Set<Class<?>> seen,
                                 List<HandlerProvider<?>> into, List<Failure> failures) {
         var it = loader.stream().iterator();
-        while (true) {
+        // A lookup that keeps failing (a broken META-INF/services file) must not loop for ever.
+        for (int errors = 0; errors < MAX_LOOKUP_ERRORS; ) {
             ServiceLoader.Provider<? extends HandlerProvider<?>> provider;
             Class<?> type;
             try {
@@ -106,6 +109,7 @@ public final class PluginRegistry {
             } catch (ServiceConfigurationError e) {
                 // The provider class itself did not load: only the message knows which one.
                 fail(failures, new Failure(group, "an unknown provider", message(e)));
+                errors++;
                 continue;
             }
             if (!seen.add(type)) {
