@@ -5,14 +5,15 @@
 # module path into the archive at exit (-XX:ArchiveClassesAtExit). Later starts map those classes
 # instead of loading and verifying them (see dist/README.md for what it saves).
 #
-#   src/build/app-cds.sh IMAGE_DIR       (run by `mvn package`; exits 0 without an archive when the
-#                                         training run cannot mount, e.g. no /dev/fuse in a container)
+#   sh lib/app-cds.sh [IMAGE_DIR]        run by `mvn package` on the new image; exits 0 without an
+#                                         archive when the training run cannot mount (no /dev/fuse)
 #
 # The archive is only valid for the image at this path with exactly these jars: the launcher uses it
 # only when lib/app-cds.home names its own folder, and the JVM itself ignores it when a jar changed.
+# After copying the image elsewhere, run `sh lib/app-cds.sh` in the copy to make one for it.
 # An archive is checked (-Xshare:on) before it is put in place, because a damaged one crashes the JVM.
 set -u
-image=$(cd "$1" && pwd -P) || exit 1
+image=$(cd "${1:-$(dirname "$0")/..}" && pwd -P) || exit 1
 work=$(mktemp -d "${TMPDIR:-/tmp}/lsm-cds.XXXXXX") || exit 1
 pid=
 cleanup() {
