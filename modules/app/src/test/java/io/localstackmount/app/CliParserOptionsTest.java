@@ -18,7 +18,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -238,8 +237,6 @@ class CliParserOptionsTest {
         }
 
         @Test
-        @Disabled("bug: CliParser drops the inline value of options that take none, so --read-only=false (or "
-                + "--debug=off) switches the option ON instead of being refused")
         @DisplayName("an inline value on an option that takes none is refused, never taken as 'on'")
         void inlineValueOnSwitch() {
             for (String arg : List.of("--read-only=false", "--debug=off", "--allow-other=no", "--embedded=no")) {
