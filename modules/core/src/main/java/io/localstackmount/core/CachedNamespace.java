@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +62,6 @@ public final class CachedNamespace implements Namespace {
     private final MountOptions options;
     private final Clock clock;
     private final Instant mountTime;
-    private final ExecutorService lookups;
     private final Ticker ticker;
     private final long ttlNanos;
     private final Cache<FsPath, Optional<Node>> nodes;
@@ -111,15 +109,13 @@ public final class CachedNamespace implements Namespace {
         }
     }
 
-    public CachedNamespace(ObjectStore store, OpenFiles openFiles, FsConfig config, Clock clock,
-                           ExecutorService lookups, Ticker ticker) {
+    public CachedNamespace(ObjectStore store, OpenFiles openFiles, FsConfig config, Clock clock, Ticker ticker) {
         this.store = store;
         this.openFiles = openFiles;
         this.options = config.options();
         this.headUnknown = config.headUnknown();
         this.clock = clock;
         this.mountTime = clock.instant();
-        this.lookups = lookups;
         this.ticker = ticker;
         this.ttlNanos = config.metadataTtl().toNanos();
         long negativeNanos = config.negativeTtl().toNanos();

@@ -66,7 +66,7 @@ public final class Filesystem implements AutoCloseable {
         this.workers = new ThreadPoolExecutor(0, MAX_WORKERS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 daemonThreads("lsm-worker"), new ThreadPoolExecutor.CallerRunsPolicy());
         this.stagingDir = createStagingDir(config.stagingDir());
-        this.namespace = new CachedNamespace(this.store, handles, config, Clock.systemUTC(), workers, Ticker.systemTicker());
+        this.namespace = new CachedNamespace(this.store, handles, config, Clock.systemUTC(), Ticker.systemTicker());
         this.cachePolicy = policyProvider.create(new Context(config.cacheSettings(), config.options()));
         LOG.debug("cache policy: {} from {}", policyProvider.name(), PluginRegistry.origin(policyProvider));
         this.dispatcher = new Dispatcher(

@@ -14,8 +14,8 @@ import java.util.function.UnaryOperator;
 /**
  * A {@link CachedNamespace} wired as the mount wires it, but with everything a test must control:
  * a {@link FakeObjectStore} behind core's {@link CountingObjectStore}, a real {@link HandleTable},
- * {@link ManualTime} for both the cache ticker and the clock, lookups on the calling thread, and a
- * Jimfs staging folder. Objects put on {@link #fake} directly play "another client".
+ * {@link ManualTime} for both the cache ticker and the clock, and a Jimfs staging folder. Objects put
+ * on {@link #fake} directly play "another client".
  */
 final class NamespaceFixture implements AutoCloseable {
     static final int UID = 1000;
@@ -26,7 +26,6 @@ final class NamespaceFixture implements AutoCloseable {
     final FakeObjectStore fake = new FakeObjectStore(time.clock());
     final CountingObjectStore store = new CountingObjectStore(fake);
     final HandleTable handles = new HandleTable();
-    final DirectExecutorService lookups = new DirectExecutorService();
     final FileSystem disk = Jimfs.newFileSystem(Configuration.unix());
     final FsConfig config;
     final CachedNamespace ns;
@@ -38,7 +37,7 @@ final class NamespaceFixture implements AutoCloseable {
     /** A fixture whose config is the defaults plus {@link #OPTIONS}, changed by {@code tweak}. */
     NamespaceFixture(UnaryOperator<FsConfig.Builder> tweak) {
         this.config = tweak.apply(FsConfig.builder(disk.getPath("/staging")).options(OPTIONS)).build();
-        this.ns = new CachedNamespace(store, handles, config, time.clock(), lookups, time);
+        this.ns = new CachedNamespace(store, handles, config, time.clock(), time);
     }
 
     static NamespaceFixture withDefaults() {
@@ -66,7 +65,6 @@ final class NamespaceFixture implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        lookups.shutdown();
         disk.close();
     }
 }

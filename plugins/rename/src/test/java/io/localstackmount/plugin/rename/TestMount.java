@@ -42,7 +42,7 @@ final class TestMount implements FsContext, AutoCloseable {
     TestMount(Path staging, Map<String, String> settings) {
         // headUnknown: these tests put objects with s3fs attributes behind the mount's back.
         this.config = FsConfig.builder(staging).options(new MountOptions(1000, 1000, 0022, false)).headUnknown(true).build();
-        this.namespace = new CachedNamespace(store, handles, config, Clock.systemUTC(), workers, Ticker.systemTicker());
+        this.namespace = new CachedNamespace(store, handles, config, Clock.systemUTC(), Ticker.systemTicker());
         this.settings = new PluginSettings(settings);
         this.rename = new StandardRenameProvider().create(this);
     }

@@ -49,7 +49,7 @@ final class TestContext implements FsContext, AutoCloseable {
             throw new UncheckedIOException(e);
         }
         FsConfig config = FsConfig.builder(staging).options(OPTIONS).headUnknown(true).build();
-        this.namespace = new CachedNamespace(store, handles, config, clock, workers, Ticker.systemTicker());
+        this.namespace = new CachedNamespace(store, handles, config, clock, Ticker.systemTicker());
     }
 
     @Override
