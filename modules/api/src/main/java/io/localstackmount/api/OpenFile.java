@@ -7,6 +7,9 @@ public interface OpenFile {
 
     FsPath path();
 
+    /** The attributes fstat answers on this handle, also once the file was removed while open. */
+    Node attributes();
+
     /** Called when a rename moves the file while it is open, so that it is saved under the new name. */
     void moveTo(FsPath newPath);
 
@@ -20,8 +23,9 @@ public interface OpenFile {
     boolean updateUnsaved(java.util.function.UnaryOperator<Node> change);
 
     /**
-     * The file was removed or replaced under its name (unlink, or a rename onto it): the handle
-     * keeps working, but closing it must not store its data under that name again.
+     * The file is about to be removed or replaced under its name (unlink, or a rename onto it): the
+     * handle keeps working on the content it opened, but closing it must not store that content
+     * under the name again.
      */
     void markUnlinked();
 

@@ -8,19 +8,22 @@ import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
 import io.localstackmount.api.FsStats;
 import io.localstackmount.api.Node;
+import io.localstackmount.api.OpenFiles;
 import io.localstackmount.api.OpenFlags;
 import io.localstackmount.api.RenameOps;
 import io.localstackmount.api.XattrOps;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds one handler per group and routes every filesystem operation to it. Two rules live here
- * and nowhere else: a read-only mount answers EROFS to every change, and an operation whose group
- * is absent or disabled answers one deliberate errno (EXDEV for rename, so {@code mv} copies
- * instead; ENOTSUP for extended attributes), logged once.
+ * Holds one handler per group and routes every filesystem operation to it. Three rules live here
+ * and nowhere else: a read-only mount answers EROFS to every change; an operation whose group is
+ * absent or disabled answers one deliberate errno (EXDEV for rename, so {@code mv} copies instead;
+ * ENOTSUP for extended attributes), logged once; and libfuse's hiding of a file removed while open
+ * is a removal, not a rename ({@link HiddenOpenFiles}).
  */
 public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -30,11 +33,14 @@ public final class Dispatcher {
     private final FileOps files;
     private final RenameOps rename;
     private final XattrOps xattr;
+    private final HiddenOpenFiles hidden;
     private final boolean readOnly;
     private final WarnOnce unsupported = new WarnOnce(LOG);
 
-    public Dispatcher(AttrOps attrs, DirOps dirs, FileOps files, RenameOps rename, XattrOps xattr, boolean readOnly) {
+    public Dispatcher(AttrOps attrs, DirOps dirs, FileOps files, RenameOps rename, XattrOps xattr,
+            OpenFiles openFiles, boolean readOnly) {
         this.attrs = attrs;
+        this.hidden = new HiddenOpenFiles(openFiles);
         this.dirs = dirs;
         this.files = files;
         this.rename = rename;
@@ -43,7 +49,8 @@ public final class Dispatcher {
     }
 
     public Node getattr(FsPath path) {
-        return attrs.getattr(path);
+        Optional<Node> removedWhileOpen = hidden.attributes(path);
+        return removedWhileOpen.isPresent() ? removedWhileOpen.get() : attrs.getattr(path);
     }
 
     public void chmod(FsPath path, int mode) {
@@ -118,7 +125,9 @@ public final class Dispatcher {
 
     public void unlink(FsPath path) {
         writable("unlink", path);
-        files.unlink(path);
+        if (!hidden.forget(path)) {
+            files.unlink(path);
+        }
     }
 
     public void symlink(String target, FsPath link) {
@@ -132,6 +141,10 @@ public final class Dispatcher {
 
     public void rename(FsPath from, FsPath to) {
         writable("rename", from);
+        if (hidden.isHide(from, to)) {
+            hidden.hide(from, to, files);
+            return;
+        }
         if (rename == null) {
             unsupported.warn("rename", "rename is disabled in config: answering EXDEV, so mv copies and deletes instead");
             throw new FsException(Errno.EXDEV, "rename is disabled");

@@ -75,7 +75,7 @@ public final class Filesystem implements AutoCloseable {
                 this.<FileOps>handler(registry, config, HandlerGroup.FILES),
                 this.<RenameOps>handler(registry, config, HandlerGroup.RENAME),
                 this.<XattrOps>handler(registry, config, HandlerGroup.XATTR),
-                config.options().readOnly());
+                handles, config.options().readOnly());
     }
 
     /** Builds a filesystem; throws IllegalStateException with a user-facing message when config and plugins disagree. */

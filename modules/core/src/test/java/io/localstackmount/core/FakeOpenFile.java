@@ -37,6 +37,11 @@ class FakeOpenFile implements OpenFile {
     }
 
     @Override
+    public Node attributes() {
+        return unsaved;
+    }
+
+    @Override
     public Optional<Node> unsavedNode() {
         return Optional.ofNullable(unsaved);
     }

@@ -32,7 +32,6 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -308,7 +307,6 @@ class FileSemanticsIT {
         }
 
         @Test
-        @Disabled("bug: each handle has its own staging file: a second handle on an unsaved file fails with ENOENT")
         @DisplayName("O_APPEND onto a file an earlier handle is still writing appends after its data")
         void appendWhileAnotherHandleWrites() throws Exception {
             Path b = fx.bucket("sem-append2");
@@ -427,7 +425,6 @@ class FileSemanticsIT {
     @DisplayName("open handles and fsync")
     class Handles {
         @Test
-        @Disabled("bug: each handle has its own staging file: a second handle reads S3, not the unsaved data")
         @DisplayName("a new file being written: a second handle reads what the first has written")
         void readWhileWritingNewFile() throws Exception {
             Path b = fx.bucket("sem-rw-new");
@@ -439,7 +436,6 @@ class FileSemanticsIT {
         }
 
         @Test
-        @Disabled("bug: each handle has its own staging file: a second handle reads S3, not the unsaved data")
         @DisplayName("a stored file being overwritten: a second handle reads the new bytes, not the stored ones")
         void readWhileWritingStoredFile() throws Exception {
             Path b = fx.bucket("sem-rw-stored");
@@ -497,9 +493,35 @@ class FileSemanticsIT {
         }
 
         @Test
-        @Disabled("known: libfuse renames an open file to .fuse_hidden* on rm (a copy in S3 until the last close); "
-                + "hard_remove would avoid it but then libfuse answers ENOENT to writes on the descriptor unless "
-                + "the host handles null paths (flag_nullpath_ok)")
+        @DisplayName("rm of a file open for reading: the reader goes on reading what it opened; the object is gone at once")
+        void unlinkWhileReading() throws Exception {
+            Path b = fx.bucket("sem-unlink-read");
+            Files.writeString(b.resolve("f.txt"), "kept for the reader");
+            try (FileChannel ch = FileChannel.open(b.resolve("f.txt"), StandardOpenOption.READ)) {
+                Files.delete(b.resolve("f.txt"));
+                assertEquals(List.of(), keys("sem-unlink-read"), "the object is removed at rm, not at close");
+                ByteBuffer back = ByteBuffer.allocate(19);
+                ch.read(back, 0);
+                assertEquals("kept for the reader", new String(back.array(), UTF_8));
+            }
+            Files.writeString(b.resolve("f.txt"), "a new file under the old name");
+            assertEquals("a new file under the old name", new String(s3Bytes("sem-unlink-read", "f.txt"), UTF_8));
+        }
+
+        @Test
+        @DisplayName("two writers on one file share its unsaved content: the first close stores both writes")
+        void twoWritersShareContent() throws Exception {
+            Path b = fx.bucket("sem-two-writers");
+            Files.writeString(b.resolve("f.txt"), "..........");
+            try (FileChannel one = FileChannel.open(b.resolve("f.txt"), StandardOpenOption.WRITE);
+                    FileChannel two = FileChannel.open(b.resolve("f.txt"), StandardOpenOption.WRITE)) {
+                one.write(ByteBuffer.wrap("AB".getBytes(UTF_8)), 0);
+                two.write(ByteBuffer.wrap("YZ".getBytes(UTF_8)), 8);
+            }
+            assertEquals("AB......YZ", new String(s3Bytes("sem-two-writers", "f.txt"), UTF_8));
+        }
+
+        @Test
         @DisplayName("rm of an open file: the descriptor keeps working, and closing it does not bring the file back")
         void unlinkWhileOpen() throws Exception {
             Path b = fx.bucket("sem-unlink-open");
@@ -512,6 +534,7 @@ class FileSemanticsIT {
                 ByteBuffer back = ByteBuffer.allocate(16);
                 ch.read(back, 0);
                 assertEquals("written after rm", new String(back.array(), UTF_8));
+                assertEquals(16, ch.size(), "fstat answers from the descriptor");
 
                 List<String> namesWhileOpen = names(b);
                 List<String> keysWhileOpen = keys("sem-unlink-open");

@@ -7,7 +7,6 @@ import io.localstackmount.api.FsPath;
 import io.localstackmount.api.Node;
 import io.localstackmount.api.NodeType;
 import io.localstackmount.api.ObjectInfo;
-import io.localstackmount.api.OpenFile;
 import io.localstackmount.api.OpenFlags;
 import io.localstackmount.api.PosixMetadata;
 import java.io.IOException;
@@ -24,7 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One open file. Until it is written it reads the stored object through a {@link ObjectReader}.
+ * The content of one open file, shared by every descriptor open on it (each a {@link FileHandle}),
+ * so that what one descriptor writes the others read at once, as on a local disk. Until it is
+ * written it reads the stored object through a {@link ObjectReader}.
  * The first change makes its content local: a staging file in the mount's staging folder (never
  * the heap), filled from S3 only when the change does not replace the whole content. {@link #save}
  * uploads a dirty file; a failed upload leaves the stored object untouched and the file dirty, so
@@ -33,11 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>Locking: every method that touches content holds this object's lock; {@link #unsavedNode()}
  * reads volatile fields only, so that stat of a file being uploaded does not wait for the upload.
  */
-final class StagedFile implements OpenFile {
+final class StagedFile {
     private static final Logger LOG = LoggerFactory.getLogger(StagedFile.class);
 
     private final FsContext ctx;
-    private final OpenFlags flags;
     private final ObjectReader reader;
     private volatile FsPath path;
     private volatile Node node;
@@ -57,58 +57,87 @@ final class StagedFile implements OpenFile {
     private boolean explicitMtime;
     /** chmod or chown changed this open file; otherwise the stored object's own mode and owner stay. */
     private boolean ownershipChanged;
+    /** Descriptors open on this content; the last one to close discards it. */
+    private int handles = 1;
 
     private final Uploads uploads;
 
-    private StagedFile(FsContext ctx, Uploads uploads, FsPath path, Node node, OpenFlags flags, boolean stored) {
+    private StagedFile(FsContext ctx, Uploads uploads, FsPath path, Node node, boolean stored) {
         this.ctx = ctx;
         this.uploads = uploads;
         this.path = path;
         this.node = node;
-        this.flags = flags;
         this.stored = stored;
         this.reader = new ObjectReader(ctx.store(), ctx.workers());
     }
 
     /** An existing object opened for reading or writing. */
     static StagedFile open(FsContext ctx, Uploads uploads, FsPath path, Node node, OpenFlags flags) {
-        StagedFile file = new StagedFile(ctx, uploads, path, node, flags, true);
-        if (flags.truncate()) {
-            file.truncate(0);
-        } else if (!flags.write()) {
-            file.node = file.reader.open(ctx, path, node); // close-to-open: one GET, conditional when cached
-        }
+        StagedFile file = new StagedFile(ctx, uploads, path, node, true);
+        file.opened(flags, node);
         return file;
     }
 
     /** A new, empty file: dirty from the start, so that closing it stores an empty object. */
-    static StagedFile create(FsContext ctx, Uploads uploads, FsPath path, int mode, OpenFlags flags) {
+    static StagedFile create(FsContext ctx, Uploads uploads, FsPath path, int mode) {
         Node node = new Node(path.name(), NodeType.FILE, 0, ctx.clock().instant(), mode & 07777,
                 ctx.options().uid(), ctx.options().gid(), null);
-        StagedFile file = new StagedFile(ctx, uploads, path, node, flags, false);
+        StagedFile file = new StagedFile(ctx, uploads, path, node, false);
         file.makeLocal(false);
         file.appendOnly = true;
         file.dirty = true;
         return file;
     }
 
-    @Override
-    public FsPath path() {
+    /**
+     * A descriptor opens this content. O_TRUNC empties it for every descriptor; a read-only open of
+     * content that is neither local nor changed revalidates it (close-to-open: one GET, conditional
+     * when cached), with {@code looked} the attributes a lookup just answered.
+     */
+    synchronized void opened(OpenFlags flags, Node looked) {
+        if (flags.truncate()) {
+            truncate(0);
+        } else if (!flags.write() && channel == null && !dirty) {
+            node = reader.open(ctx, path, looked);
+        }
+    }
+
+    /** One more descriptor shares this content; false when the last one already closed it. */
+    synchronized boolean retain() {
+        if (handles == 0) {
+            return false;
+        }
+        handles++;
+        return true;
+    }
+
+    /** A descriptor closed; true when it was the last, and the caller must {@link #discard} the content. */
+    synchronized boolean releaseHandle() {
+        return --handles == 0;
+    }
+
+    FsPath path() {
         return path;
     }
 
-    @Override
-    public void moveTo(FsPath newPath) {
+    void moveTo(FsPath newPath) {
         path = newPath;
     }
 
-    @Override
-    public Optional<Node> unsavedNode() {
+    /** What fstat on a descriptor answers: the content's current attributes, also after an unlink. */
+    Node attributes() {
+        return node.withName(path.name());
+    }
+
+    Optional<Node> unsavedNode() {
         return dirty && !unlinked ? Optional.of(node.withName(path.name())) : Optional.empty();
     }
 
-    @Override
-    public synchronized boolean updateUnsaved(UnaryOperator<Node> change) {
+    boolean isUnlinked() {
+        return unlinked;
+    }
+
+    synchronized boolean updateUnsaved(UnaryOperator<Node> change) {
         if (!dirty) {
             return false;
         }
@@ -119,8 +148,23 @@ final class StagedFile implements OpenFile {
         return true;
     }
 
-    @Override
-    public synchronized void markUnlinked() {
+    /**
+     * The name now belongs to nobody or to another file: closing must not store this content there.
+     * Descriptors keep reading what they opened, so content still read from S3 is fetched into the
+     * staging folder first, while the object is still there.
+     */
+    synchronized void markUnlinked() {
+        if (unlinked) {
+            return;
+        }
+        if (channel == null && stored && node.size() > 0) {
+            try {
+                makeLocal(true);
+            } catch (FsException e) {
+                LOG.warn("{} is removed while open; its content could not be kept for the open descriptors, "
+                        + "which now read errors: {}", path, e.getMessage());
+            }
+        }
         unlinked = true;
     }
 
@@ -142,11 +186,11 @@ final class StagedFile implements OpenFile {
         }
     }
 
-    synchronized int write(byte[] src, long offset, int length) {
+    synchronized int write(byte[] src, long offset, int length, boolean append) {
         makeLocal(true);
         try {
             long sizeBefore = channel.size();
-            long at = flags.append() ? sizeBefore : offset;
+            long at = append ? sizeBefore : offset;
             ByteBuffer buf = ByteBuffer.wrap(src, 0, length);
             while (buf.hasRemaining()) {
                 channel.write(buf, at + buf.position());
@@ -289,8 +333,8 @@ final class StagedFile implements OpenFile {
         }
     }
 
-    @Override
-    public synchronized void discard() {
+    /** Frees the staging file and any running upload without storing anything. */
+    synchronized void discard() {
         reader.clear();
         stopStreaming();
         if (channel != null) {

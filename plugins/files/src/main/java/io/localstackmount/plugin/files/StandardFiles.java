@@ -13,19 +13,23 @@ import io.localstackmount.api.OpenFlags;
 import io.localstackmount.api.PosixMetadata;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Files are objects. Reads are ranged GETs; writes go to a {@link StagedFile} and are uploaded when
- * the file is flushed (every close) or fsync'ed. Symlinks are objects whose body is the target and
- * whose stored mode says S_IFLNK, as s3fs writes them.
+ * the file is flushed (every close) or fsync'ed. Every descriptor open on one path shares one
+ * {@link StagedFile}, so a second descriptor sees the first one's unsaved writes. Symlinks are
+ * objects whose body is the target and whose stored mode says S_IFLNK, as s3fs writes them.
  */
 final class StandardFiles implements FileOps {
     private static final Logger LOG = LoggerFactory.getLogger(StandardFiles.class);
 
     private final FsContext ctx;
     private final Uploads uploads;
+    /** Held while a descriptor joins or leaves shared content, so that none joins content being discarded. */
+    private final Object sharing = new Object();
 
     StandardFiles(FsContext ctx) {
         this.ctx = ctx;
@@ -39,7 +43,12 @@ final class StandardFiles implements FileOps {
         if (flags.exclusive() && ctx.namespace().find(path).isPresent()) {
             throw new FsException(Errno.EEXIST, path + " exists");
         }
-        return ctx.openFiles().register(StagedFile.create(ctx, uploads, path, mode, flags));
+        Optional<StagedFile> shared = retainShared(path);
+        if (shared.isPresent()) {
+            // Another descriptor created it and has not saved it yet: this is an open of that file.
+            return join(shared.get(), flags, shared.get().attributes());
+        }
+        return register(StagedFile.create(ctx, uploads, path, mode), flags);
     }
 
     @Override
@@ -48,12 +57,57 @@ final class StandardFiles implements FileOps {
         if (node.isDirectory()) {
             throw new FsException(Errno.EISDIR, path + " is a folder");
         }
-        return ctx.openFiles().register(StagedFile.open(ctx, uploads, path, node, flags));
+        Optional<StagedFile> shared = retainShared(path);
+        if (shared.isPresent()) {
+            return join(shared.get(), flags, node);
+        }
+        return register(StagedFile.open(ctx, uploads, path, node, flags), flags);
+    }
+
+    private long join(StagedFile content, OpenFlags flags, Node looked) {
+        try {
+            content.opened(flags, looked);
+        } catch (FsException e) {
+            releaseRef(content);
+            throw e;
+        }
+        return ctx.openFiles().register(new FileHandle(content, flags.append()));
+    }
+
+    private long register(StagedFile content, OpenFlags flags) {
+        synchronized (sharing) {
+            return ctx.openFiles().register(new FileHandle(content, flags.append()));
+        }
+    }
+
+    /** The content other descriptors have open at {@code path}, with one more reference held by the caller. */
+    private Optional<StagedFile> retainShared(FsPath path) {
+        synchronized (sharing) {
+            for (OpenFile open : ctx.openFiles().openAt(path)) {
+                if (open instanceof FileHandle handle && !handle.content().isUnlinked() && handle.content().retain()) {
+                    return Optional.of(handle.content());
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    private void releaseRef(StagedFile content) {
+        boolean last;
+        synchronized (sharing) {
+            last = content.releaseHandle();
+        }
+        if (last) {
+            if (content.isDirty()) {
+                LOG.warn("{} was closed with changes that could not be uploaded (see the error above); they are discarded", content.path());
+            }
+            content.discard();
+        }
     }
 
     @Override
     public int read(FsPath path, long handle, byte[] dst, long offset, int length) {
-        return file(handle).read(dst, offset, length);
+        return file(handle).content().read(dst, offset, length);
     }
 
     @Override
@@ -63,34 +117,42 @@ final class StandardFiles implements FileOps {
 
     @Override
     public void flush(FsPath path, long handle) {
-        file(handle).save();
+        file(handle).content().save();
     }
 
     @Override
     public void fsync(FsPath path, long handle) {
-        file(handle).save();
+        file(handle).content().save();
     }
 
     @Override
     public void release(FsPath path, long handle) {
-        StagedFile file = (StagedFile) ctx.openFiles().remove(handle);
-        if (file.isDirty()) {
-            LOG.warn("{} was closed with changes that could not be uploaded (see the error above); they are discarded", file.path());
+        StagedFile content;
+        synchronized (sharing) {
+            content = ((FileHandle) ctx.openFiles().remove(handle)).content();
         }
-        file.discard();
+        releaseRef(content);
     }
 
     @Override
     public void truncate(FsPath path, long size, long handle) {
         if (handle != 0) {
-            file(handle).truncate(size);
+            file(handle).content().truncate(size);
             return;
         }
-        for (OpenFile open : ctx.openFiles().openAt(path)) {
-            if (open instanceof StagedFile staged && staged.isDirty()) {
-                staged.truncate(size);
-                return;
+        Optional<StagedFile> shared = retainShared(path);
+        if (shared.isPresent()) {
+            StagedFile content = shared.get();
+            try {
+                boolean unsavedBefore = content.isDirty();
+                content.truncate(size);
+                if (!unsavedBefore) {
+                    content.save(); // nobody else had changes to store: truncate(1) stores at once
+                }
+            } finally {
+                releaseRef(content);
             }
+            return;
         }
         Node node = ctx.namespace().lookup(path);
         if (node.isDirectory()) {
@@ -148,8 +210,8 @@ final class StandardFiles implements FileOps {
         return new String(body, 0, n, StandardCharsets.UTF_8);
     }
 
-    private StagedFile file(long handle) {
-        return ctx.openFiles().get(handle, StagedFile.class);
+    private FileHandle file(long handle) {
+        return ctx.openFiles().get(handle, FileHandle.class);
     }
 
     private static void requireInBucket(FsPath path) {

@@ -104,6 +104,8 @@ final class StandardRename implements RenameOps {
             if (unsaved.isEmpty() && source.size() > FolderWalk.MAX_COPY_BYTES) {
                 throw exdev(from, to, "it is larger than 5 GiB, more than one CopyObject copies");
             }
+            // Handles open on the target keep the content they opened, which the copy is about to replace.
+            ctx.openFiles().openAt(to).forEach(OpenFile::markUnlinked);
             copy = copyFile(from, to);
             try {
                 ctx.store().delete(from.bucket(), from.key());

@@ -126,6 +126,11 @@ final class TestMount implements FsContext, AutoCloseable {
         }
 
         @Override
+        public Node attributes() {
+            return unsaved;
+        }
+
+        @Override
         public Optional<Node> unsavedNode() {
             Node n = unsaved;
             return n == null ? Optional.empty() : Optional.of(n.withName(path.name()));

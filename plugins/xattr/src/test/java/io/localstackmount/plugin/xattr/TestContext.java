@@ -119,6 +119,11 @@ final class TestContext implements FsContext, AutoCloseable {
         }
 
         @Override
+        public Node attributes() {
+            return node;
+        }
+
+        @Override
         public Optional<Node> unsavedNode() {
             return Optional.of(node);
         }
