@@ -1,6 +1,7 @@
 package io.localstackmount.api;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,13 @@ public interface ObjectStore extends AutoCloseable {
     ObjectInfo download(String bucket, String key, Path target) throws IOException;
 
     /**
+     * Writes {@code length} bytes from {@code offset} of the object into {@code target} at the same
+     * offset, streaming (nothing of it on the heap), only while the object's ETag is {@code etag}:
+     * EIO when it changed, ENOENT when it is gone.
+     */
+    void downloadRange(String bucket, String key, String etag, long offset, long length, FileChannel target);
+
+    /**
      * Uploads {@code source} as the whole object, replacing any previous one only on success; large
      * files go up as a parallel multipart upload that is aborted on failure.
      */
@@ -66,6 +74,14 @@ public interface ObjectStore extends AutoCloseable {
     /** Uploads part {@code partNumber} (from 1) from {@code length} bytes of {@code source} at {@code offset}; returns its ETag. */
     String uploadPart(String bucket, String key, String uploadId, int partNumber, Path source, long offset, long length);
 
+    /**
+     * Copies {@code length} bytes from {@code offset} of the source object server-side as part
+     * {@code partNumber} (UploadPartCopy), only while the source's ETag is {@code sourceEtag}
+     * (EIO when it changed); returns the part's ETag.
+     */
+    String uploadPartCopy(String bucket, String key, String uploadId, int partNumber,
+                          String srcBucket, String srcKey, String sourceEtag, long offset, long length);
+
     /** Completes a multipart upload from its parts' ETags, in part order; the object appears only now. */
     ObjectInfo completeMultipart(String bucket, String key, String uploadId, List<String> partEtags);
 
@@ -75,7 +91,10 @@ public interface ObjectStore extends AutoCloseable {
     /** Deletes one object; deleting a missing one is not an error (S3 semantics). */
     void delete(String bucket, String key);
 
-    /** Server-side copy; with {@code metadata} non-null it replaces the user metadata, else keeps it. */
+    /**
+     * Server-side copy; with {@code metadata} non-null it replaces the user metadata, else keeps it.
+     * Objects over 5 GiB (one CopyObject's limit) are copied as a multipart copy.
+     */
     ObjectInfo copy(String srcBucket, String srcKey, String dstBucket, String dstKey, Map<String, String> metadata);
 
     /** A short description for logs, e.g. the endpoint. */

@@ -8,6 +8,7 @@ import io.localstackmount.api.ObjectInfo;
 import io.localstackmount.api.ObjectStore;
 import io.localstackmount.api.Precondition;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -140,6 +141,12 @@ final class ScopedObjectStore implements ObjectStore {
     }
 
     @Override
+    public void downloadRange(String bucket, String key, String etag, long offset, long length, FileChannel target) {
+        require(bucket);
+        delegate.downloadRange(bucket, in(key), etag, offset, length, target);
+    }
+
+    @Override
     public ObjectInfo upload(String bucket, String key, Path source, Map<String, String> metadata, String contentType) {
         require(bucket);
         return out(delegate.upload(bucket, in(key), source, metadata, contentType));
@@ -161,6 +168,14 @@ final class ScopedObjectStore implements ObjectStore {
     public String uploadPart(String bucket, String key, String uploadId, int partNumber, Path source, long offset, long length) {
         require(bucket);
         return delegate.uploadPart(bucket, in(key), uploadId, partNumber, source, offset, length);
+    }
+
+    @Override
+    public String uploadPartCopy(String bucket, String key, String uploadId, int partNumber,
+                                 String srcBucket, String srcKey, String sourceEtag, long offset, long length) {
+        require(bucket);
+        require(srcBucket);
+        return delegate.uploadPartCopy(bucket, in(key), uploadId, partNumber, srcBucket, in(srcKey), sourceEtag, offset, length);
     }
 
     @Override

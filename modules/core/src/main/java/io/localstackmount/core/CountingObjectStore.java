@@ -6,6 +6,7 @@ import io.localstackmount.api.ObjectInfo;
 import io.localstackmount.api.ObjectStore;
 import io.localstackmount.api.Precondition;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -140,6 +141,13 @@ public final class CountingObjectStore implements ObjectStore {
     }
 
     @Override
+    public void downloadRange(String bucket, String key, String etag, long offset, long length, FileChannel target) {
+        increment("downloadRange");
+        delegate.downloadRange(bucket, key, etag, offset, length, target);
+        bytesRead.add(length);
+    }
+
+    @Override
     public ObjectInfo upload(String bucket, String key, Path source, Map<String, String> metadata, String contentType) {
         increment("upload");
         return delegate.upload(bucket, key, source, metadata, contentType);
@@ -161,6 +169,13 @@ public final class CountingObjectStore implements ObjectStore {
     public String uploadPart(String bucket, String key, String uploadId, int partNumber, Path source, long offset, long length) {
         increment("uploadPart");
         return delegate.uploadPart(bucket, key, uploadId, partNumber, source, offset, length);
+    }
+
+    @Override
+    public String uploadPartCopy(String bucket, String key, String uploadId, int partNumber,
+                                 String srcBucket, String srcKey, String sourceEtag, long offset, long length) {
+        increment("uploadPartCopy");
+        return delegate.uploadPartCopy(bucket, key, uploadId, partNumber, srcBucket, srcKey, sourceEtag, offset, length);
     }
 
     @Override

@@ -9,6 +9,9 @@ import io.localstackmount.api.ObjectStore;
 import io.localstackmount.api.Precondition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
+import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -299,6 +302,23 @@ public final class FakeObjectStore implements ObjectStore {
         return object.info(key, true);
     }
 
+    @Override
+    public void downloadRange(String bucket, String key, String etag, long offset, long length, FileChannel target) {
+        StoredObject object;
+        synchronized (this) {
+            maybeFail("downloadRange", bucket, key);
+            object = sameVersion(bucket, key, etag);
+        }
+        try {
+            ByteBuffer range = ByteBuffer.wrap(object.body(), (int) offset, (int) length);
+            while (range.hasRemaining()) {
+                target.write(range, range.position()); // wrapped at offset: the position is the object offset
+            }
+        } catch (IOException e) {
+            throw new FsException(Errno.EIO, "cannot write the range", e);
+        }
+    }
+
     // ---- writing -----------------------------------------------------------------------------
 
     @Override
@@ -340,6 +360,15 @@ public final class FakeObjectStore implements ObjectStore {
             maybeFail("uploadPart", bucket, key);
             upload(bucket, key, uploadId).parts().put(partNumber, data);
         }
+        return md5Hex(data);
+    }
+
+    @Override
+    public synchronized String uploadPartCopy(String bucket, String key, String uploadId, int partNumber,
+                                              String srcBucket, String srcKey, String sourceEtag, long offset, long length) {
+        maybeFail("uploadPartCopy", bucket, key);
+        byte[] data = Arrays.copyOfRange(sameVersion(srcBucket, srcKey, sourceEtag).body(), (int) offset, (int) (offset + length));
+        upload(bucket, key, uploadId).parts().put(partNumber, data);
         return md5Hex(data);
     }
 
@@ -427,6 +456,15 @@ public final class FakeObjectStore implements ObjectStore {
         StoredObject object = bucketOrThrow(bucket).get(key);
         if (object == null) {
             throw new FsException(Errno.ENOENT, "no such key: s3://" + bucket + "/" + key);
+        }
+        return object;
+    }
+
+    /** The object while its ETag is {@code etag} (If-Match); EIO as a changed object's 412 is. */
+    private StoredObject sameVersion(String bucket, String key, String etag) {
+        StoredObject object = existing(bucket, key);
+        if (!object.etag().equals(etag)) {
+            throw new FsException(Errno.EIO, "s3://" + bucket + "/" + key + " changed: ETag " + object.etag() + ", not " + etag);
         }
         return object;
     }

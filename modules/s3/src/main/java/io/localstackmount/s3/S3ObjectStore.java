@@ -1,6 +1,7 @@
 package io.localstackmount.s3;
 
 import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
@@ -57,7 +58,8 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * {@link ObjectStore} over the AWS SDK v2 sync client: one SDK call per method (copy adds a HEAD),
+ * {@link ObjectStore} over the AWS SDK v2 sync client: one SDK call per method (copy adds a HEAD, and
+ * over 5 GiB is a multipart copy),
  * every failure translated by {@link S3Errors}. Client settings (path-style, plain bodies, fast
  * failure of a dead endpoint) are {@link S3Clients}' job; where the settings come from is
  * {@link S3ConfigResolver}'s. Thread-safe: the SDK client is, and this class keeps no other state.
@@ -77,6 +79,8 @@ public final class S3ObjectStore implements ObjectStore {
     private static final int TRANSFER_THREADS = 8;
     /** Largest object a single CopyObject can copy. */
     private static final long MAX_COPY_SIZE = 5L * 1024 * 1024 * 1024;
+    /** Parts of a multipart copy: 512 MiB keeps a 5 TiB object within 10,000 parts' reach of a few threads. */
+    private static final long COPY_PART_SIZE = 512L * 1024 * 1024;
 
     private final S3Client client;
     private final AutoCloseable owned;
@@ -84,6 +88,7 @@ public final class S3ObjectStore implements ObjectStore {
     private final String description;
     private final S3Errors errors;
     private final Clock clock;
+    private final long maxCopySize;
     private final ExecutorService transfers = Executors.newFixedThreadPool(TRANSFER_THREADS, r -> {
         Thread t = new Thread(r, "s3-transfer");
         t.setDaemon(true);
@@ -91,6 +96,12 @@ public final class S3ObjectStore implements ObjectStore {
     });
 
     S3ObjectStore(S3Client client, AutoCloseable owned, String region, String description, Clock clock) {
+        this(client, owned, region, description, clock, MAX_COPY_SIZE);
+    }
+
+    /** With {@code maxCopySize}, the largest object copied by one CopyObject (tests lower it). */
+    S3ObjectStore(S3Client client, AutoCloseable owned, String region, String description, Clock clock, long maxCopySize) {
+        this.maxCopySize = maxCopySize;
         this.client = Objects.requireNonNull(client);
         this.owned = owned;
         this.region = Objects.requireNonNull(region);
@@ -351,6 +362,39 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public void downloadRange(String bucket, String key, String etag, long offset, long length, FileChannel target) {
+        if (length <= 0) {
+            return;
+        }
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        String what = "GetObject " + range + " If-Match";
+        try (ResponseInputStream<GetObjectResponse> in = client.getObject(b -> b.bucket(bucket).key(key).range(range)
+                .ifMatch(quoted(etag)))) {
+            long at = offset;
+            long end = offset + length;
+            byte[] chunk = new byte[(int) Math.min(length, 256 * 1024)];
+            while (at < end) {
+                int n = in.read(chunk, 0, (int) Math.min(chunk.length, end - at));
+                if (n < 0) {
+                    throw new EOFException("the object ended " + (end - at) + " bytes early");
+                }
+                ByteBuffer buf = ByteBuffer.wrap(chunk, 0, n);
+                while (buf.hasRemaining()) {
+                    at += target.write(buf, at);
+                }
+            }
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            if (S3Errors.status(e) == 412) {
+                throw new FsException(Errno.EIO, what + " " + S3Errors.location(bucket, key) + " at " + description
+                        + ": the object was changed by another client since it was opened", e);
+            }
+            throw errors.map(what, bucket, key, e);
+        } catch (IOException e) {
+            throw errors.io(what, bucket, key, e);
+        }
+    }
+
+    @Override
     public ObjectInfo upload(String bucket, String key, Path source, Map<String, String> metadata, String contentType) {
         long size;
         try {
@@ -414,6 +458,25 @@ public final class S3ObjectStore implements ObjectStore {
                     .contentLength(length), body).eTag();
         } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
             throw errors.map("UploadPart " + partNumber, bucket, key, e);
+        }
+    }
+
+    @Override
+    public String uploadPartCopy(String bucket, String key, String uploadId, int partNumber,
+                                 String srcBucket, String srcKey, String sourceEtag, long offset, long length) {
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        try {
+            return client.uploadPartCopy(b -> b.sourceBucket(srcBucket).sourceKey(srcKey).copySourceRange(range)
+                    .copySourceIfMatch(quoted(sourceEtag))
+                    .destinationBucket(bucket).destinationKey(key).uploadId(uploadId).partNumber(partNumber))
+                    .copyPartResult().eTag();
+        } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
+            String what = "UploadPartCopy " + partNumber + " from " + S3Errors.location(srcBucket, srcKey) + " " + range + " to";
+            if (S3Errors.status(e) == 412) {
+                throw new FsException(Errno.EIO, what + " " + S3Errors.location(bucket, key) + " at " + description
+                        + ": the source was changed by another client", e);
+            }
+            throw errors.map(what, bucket, key, e);
         }
     }
 
@@ -498,9 +561,8 @@ public final class S3ObjectStore implements ObjectStore {
             throw errors.map(what + " (HeadObject of the source)", dstBucket, dstKey, e);
         }
         long size = size(source.contentLength());
-        if (size > MAX_COPY_SIZE) {
-            throw new FsException(Errno.EFBIG, what + " " + S3Errors.location(dstBucket, dstKey) + " at " + description
-                    + ": objects over 5 GiB cannot be copied in one request");
+        if (size > maxCopySize) {
+            return copyInParts(srcBucket, srcKey, dstBucket, dstKey, source, size, metadata);
         }
         CopyObjectRequest.Builder request = CopyObjectRequest.builder()
                 .sourceBucket(srcBucket).sourceKey(srcKey)
@@ -534,6 +596,46 @@ public final class S3ObjectStore implements ObjectStore {
             }
             throw errors.map(what, dstBucket, dstKey, e);
         }
+    }
+
+    /**
+     * A copy too large for one CopyObject: parallel UploadPartCopy requests of up to
+     * {@link #COPY_PART_SIZE}, each only while the source's ETag is unchanged; aborted on failure.
+     * Content-Type and, unless replaced, user metadata come from the source.
+     */
+    private ObjectInfo copyInParts(String srcBucket, String srcKey, String dstBucket, String dstKey,
+                                   HeadObjectResponse source, long size, Map<String, String> metadata) {
+        Map<String, String> resultMeta = lowerCaseKeys(metadata != null ? metadata : source.metadata());
+        String etag = stripQuotes(source.eTag());
+        long partSize = Math.max(Math.min(COPY_PART_SIZE, maxCopySize), (size + MAX_PARTS - 1) / MAX_PARTS);
+        int count = (int) ((size + partSize - 1) / partSize);
+        String uploadId = startMultipart(dstBucket, dstKey, resultMeta, source.contentType());
+        try {
+            List<CompletableFuture<String>> parts = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                int partNumber = i + 1;
+                long offset = i * partSize;
+                long length = Math.min(partSize, size - offset);
+                parts.add(CompletableFuture.supplyAsync(() -> uploadPartCopy(dstBucket, dstKey, uploadId, partNumber,
+                        srcBucket, srcKey, etag, offset, length), transfers));
+            }
+            List<String> etags = new ArrayList<>(count);
+            for (CompletableFuture<String> part : parts) {
+                etags.add(part.join());
+            }
+            ObjectInfo done = completeMultipart(dstBucket, dstKey, uploadId, etags);
+            return new ObjectInfo(dstKey, size, done.lastModified(), done.etag(), resultMeta, source.contentType());
+        } catch (RuntimeException e) {
+            abortMultipart(dstBucket, dstKey, uploadId);
+            if (e instanceof CompletionException && e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private static String quoted(String etag) {
+        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
     }
 
     /** E.g. {@code http://localhost:4566 (us-east-1)}. */

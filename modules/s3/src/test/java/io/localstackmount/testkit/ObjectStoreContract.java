@@ -15,9 +15,12 @@ import io.localstackmount.api.Listing;
 import io.localstackmount.api.ObjectInfo;
 import io.localstackmount.api.ObjectStore;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -231,6 +234,23 @@ public abstract class ObjectStoreContract {
         }
 
         @Test
+        @DisplayName("a ranged download writes the range at its own offset of the target, only while the ETag matches")
+        void downloadRange() throws IOException {
+            byte[] body = random(300_000, 3);
+            ObjectInfo info = store().put(bucket, "k", body, Map.of(), null);
+            Path target = tmp.resolve("sparse.bin");
+            try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                store().downloadRange(bucket, "k", info.etag(), 100_000, 150_000, ch);
+                assertEquals(250_000, ch.size());
+                ByteBuffer got = ByteBuffer.allocate(150_000);
+                ch.read(got, 100_000);
+                assertArrayEquals(Arrays.copyOfRange(body, 100_000, 250_000), got.array());
+                assertErrno(Errno.EIO, () -> store().downloadRange(bucket, "k", "0123456789abcdef0123456789abcdef", 0, 10, ch));
+                assertErrno(Errno.ENOENT, () -> store().downloadRange(bucket, "gone", info.etag(), 0, 10, ch));
+            }
+        }
+
+        @Test
         @DisplayName("download replaces an existing file")
         void downloadReplaces() throws IOException {
             store().put(bucket, "k", bytes("new content"), Map.of(), null);
@@ -300,6 +320,26 @@ public abstract class ObjectStoreContract {
             store().put(bucket, "f", bytes("payload"), Map.of("mode", "0644"), "text/plain");
             store().copy(bucket, "f", bucket, "f", Map.of("mode", "0755"));
             assertEquals(Map.of("mode", "0755"), store().head(bucket, "f").orElseThrow().metadata());
+        }
+
+        @Test
+        @DisplayName("UploadPartCopy copies byte ranges of a source into a multipart upload, only while its ETag matches")
+        void partCopy() {
+            byte[] body = random(6 * 1024 * 1024 + 10, 7);
+            ObjectInfo src = store().put(bucket, "src", body, Map.of(), "application/octet-stream");
+            String upload = store().startMultipart(bucket, "dst", Map.of("mode", "0600"), "text/x-dst");
+            long split = 5L * 1024 * 1024;
+            String one = store().uploadPartCopy(bucket, "dst", upload, 1, bucket, "src", src.etag(), 0, split);
+            String two = store().uploadPartCopy(bucket, "dst", upload, 2, bucket, "src", src.etag(), split, body.length - split);
+            store().completeMultipart(bucket, "dst", upload, List.of(one, two));
+            byte[] back = new byte[body.length];
+            assertEquals(body.length, store().read(bucket, "dst", 0, back, 0, body.length));
+            assertArrayEquals(body, back);
+            assertEquals(Map.of("mode", "0600"), store().head(bucket, "dst").orElseThrow().metadata());
+
+            String stale = store().startMultipart(bucket, "dst2", Map.of(), null);
+            assertErrno(Errno.EIO, () -> store().uploadPartCopy(bucket, "dst2", stale, 1, bucket, "src", "0123456789abcdef0123456789abcdef", 0, 10));
+            store().abortMultipart(bucket, "dst2", stale);
         }
 
         @Test

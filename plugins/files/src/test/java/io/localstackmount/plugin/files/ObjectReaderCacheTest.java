@@ -484,6 +484,8 @@ class ObjectReaderCacheTest {
         @Override public ObjectInfo put(String bucket, String key, byte[] body, Map<String, String> metadata, String contentType) { throw new UnsupportedOperationException(); }
         @Override public String startMultipart(String bucket, String key, Map<String, String> metadata, String contentType) { throw new UnsupportedOperationException(); }
         @Override public String uploadPart(String bucket, String key, String uploadId, int partNumber, Path source, long offset, long length) { throw new UnsupportedOperationException(); }
+        @Override public void downloadRange(String bucket, String key, String etag, long offset, long length, java.nio.channels.FileChannel target) { throw new UnsupportedOperationException(); }
+        @Override public String uploadPartCopy(String bucket, String key, String uploadId, int partNumber, String srcBucket, String srcKey, String sourceEtag, long offset, long length) { throw new UnsupportedOperationException(); }
         @Override public ObjectInfo completeMultipart(String bucket, String key, String uploadId, List<String> partEtags) { throw new UnsupportedOperationException(); }
         @Override public void abortMultipart(String bucket, String key, String uploadId) { throw new UnsupportedOperationException(); }
         @Override public void delete(String bucket, String key) { throw new UnsupportedOperationException(); }

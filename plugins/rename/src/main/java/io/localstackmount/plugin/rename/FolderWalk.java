@@ -22,9 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * then answers EXDEV.
  */
 final class FolderWalk {
-    /** Largest object one CopyObject request copies; larger ones need UploadPartCopy, which the store lacks. */
-    static final long MAX_COPY_BYTES = 5L * 1024 * 1024 * 1024;
-
     private final ObjectStore store;
     private final ExecutorService workers;
     private final RenameSettings settings;
@@ -107,8 +104,6 @@ final class FolderWalk {
             overLimit = "it holds more than " + settings.maxKeys() + " objects (rename setting max-keys)";
         } else if (total > settings.maxBytes()) {
             overLimit = "it holds more than " + settings.maxBytes() + " bytes (rename setting max-bytes)";
-        } else if (object.size() > MAX_COPY_BYTES) {
-            overLimit = "s3://" + bucket + "/" + object.key() + " is larger than 5 GiB, more than one CopyObject copies";
         }
     }
 }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * the sources. No data passes through this process.
  *
  * <ul>
- *   <li>A file (or symlink) is one CopyObject, keeping its metadata, then one delete. A file open
+ *   <li>A file (or symlink) is one server-side copy, keeping its metadata (CopyObject; over 5 GiB
+ *       the store copies in parts), then one delete. A file open
  *       with unsaved data is not uploaded here: its handles move to the new name, and its next flush
  *       uploads there.</li>
  *   <li>A folder is every key below its prefix, markers included ({@link FolderWalk}), copied with
@@ -34,8 +35,7 @@ import org.slf4j.LoggerFactory;
  *       new name, never neither: a failed copy deletes no source (and removes the copies made), a
  *       failed delete leaves that object under both names. Both answer EIO and log the keys.</li>
  *   <li>What this cannot do in one call answers EXDEV with a log line, so that {@code mv} copies and
- *       deletes by itself: buckets (either side), folders over {@code max-keys} or {@code max-bytes},
- *       objects over 5 GiB (one CopyObject's limit).</li>
+ *       deletes by itself: buckets (either side), folders over {@code max-keys} or {@code max-bytes}.</li>
  * </ul>
  *
  * Open handles follow a rename only once it succeeded. The namespace is told of every change, and
@@ -101,9 +101,6 @@ final class StandardRename implements RenameOps {
         boolean stored = unsaved.map(n -> n.etag() != null).orElse(true);
         ObjectInfo copy = null;
         if (stored) {
-            if (unsaved.isEmpty() && source.size() > FolderWalk.MAX_COPY_BYTES) {
-                throw exdev(from, to, "it is larger than 5 GiB, more than one CopyObject copies");
-            }
             // Handles open on the target keep the content they opened, which the copy is about to replace.
             ctx.openFiles().openAt(to).forEach(OpenFile::markUnlinked);
             copy = copyFile(from, to);
@@ -130,9 +127,6 @@ final class StandardRename implements RenameOps {
         try {
             return ctx.store().copy(from.bucket(), from.key(), to.bucket(), to.key(), null);
         } catch (FsException e) {
-            if (e.errno() == Errno.EFBIG) {
-                throw exdev(from, to, "it is larger than one CopyObject copies (5 GiB)");
-            }
             if (e.errno() == Errno.ENOENT) {
                 ctx.namespace().invalidate(from);
             }

@@ -237,6 +237,17 @@ final class InMemoryStore implements ObjectStore {
         }
     }
 
+    @Override
+    public void downloadRange(String bucket, String key, String etag, long offset, long length, java.nio.channels.FileChannel target) {
+        throw new UnsupportedOperationException("xattrs read no content ranges");
+    }
+
+    @Override
+    public String uploadPartCopy(String bucket, String key, String uploadId, int partNumber,
+                                 String srcBucket, String srcKey, String sourceEtag, long offset, long length) {
+        throw new UnsupportedOperationException("xattrs copy whole objects");
+    }
+
     public ObjectInfo completeMultipart(String bucket, String key, String uploadId, List<String> partEtags) {
         count("completeMultipart");
         Pending p = pending.remove(uploadId);
