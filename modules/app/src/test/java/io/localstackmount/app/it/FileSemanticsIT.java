@@ -226,6 +226,68 @@ class FileSemanticsIT {
         }
 
         @Test
+        @DisplayName("editing a byte of a 48 MiB object fetches one part, copies the other five server-side, stages one part")
+        void editInPlaceStagesWhatItTouches() throws Exception {
+            Path b = fx.bucket("sem-edit");
+            byte[] model = random(48 * MIB, 13);
+            putLocalFile("sem-edit", "big.bin", model);
+            fx.requests().reset();
+
+            long stagedWhileOpen;
+            try (FileChannel ch = FileChannel.open(b.resolve("big.bin"), StandardOpenOption.WRITE)) {
+                writeAt(ch, model, 20 * MIB + 3, "X".getBytes(UTF_8));
+                stagedWhileOpen = Long.parseLong(run(fx.stagingDir(), "du", "-sk", ".").split("\\s+")[0]) * 1024;
+            }
+
+            Map<String, Long> counts = fx.requests().counts();
+            assertAll(
+                    () -> assertTrue(stagedWhileOpen <= 9 * MIB, "staging holds the one part touched, not 48 MiB: " + stagedWhileOpen),
+                    () -> assertEquals(1, counts.getOrDefault("downloadRange", 0L), counts.toString()),
+                    () -> assertEquals(1, counts.getOrDefault("uploadPart", 0L), counts.toString()),
+                    () -> assertEquals(5, counts.getOrDefault("uploadPartCopy", 0L), counts.toString()),
+                    () -> assertEquals(0, counts.getOrDefault("download", 0L), counts.toString()));
+            assertSameBytes(model, s3Bytes("sem-edit", "big.bin"), "object in S3");
+        }
+
+        @Test
+        @DisplayName("a 30 MiB object shrunk mid-part, grown again and written past its old end reads zeros in between")
+        void editShrinkGrow() throws Exception {
+            Path b = fx.bucket("sem-edit-shrink");
+            byte[] original = random(30 * MIB, 14);
+            putLocalFile("sem-edit-shrink", "big.bin", original);
+            byte[] model = new byte[36 * MIB];
+            System.arraycopy(original, 0, model, 0, 13 * MIB + 5);
+
+            try (FileChannel ch = FileChannel.open(b.resolve("big.bin"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ch.truncate(13 * MIB + 5);
+                writeAt(ch, model, 35 * MIB, random(MIB, 15));
+                writeAt(ch, model, 2 * MIB, random(10, 16));
+                ByteBuffer back = ByteBuffer.allocate(MIB);
+                ch.read(back, 13 * MIB);
+                assertSameBytes(Arrays.copyOfRange(model, 13 * MIB, 14 * MIB), back.array(), "read back before close");
+            }
+
+            assertSameBytes(model, s3Bytes("sem-edit-shrink", "big.bin"), "object in S3");
+            assertSameBytes(model, Files.readAllBytes(b.resolve("big.bin")), "read through the mount");
+        }
+
+        @Test
+        @DisplayName("an edit of a large object another client replaced meanwhile fails close with EIO and keeps their version")
+        void editConflict() throws Exception {
+            Path b = fx.bucket("sem-edit-conflict");
+            putLocalFile("sem-edit-conflict", "big.bin", random(24 * MIB, 17));
+            byte[] theirs = random(24 * MIB, 18);
+
+            FileChannel ch = FileChannel.open(b.resolve("big.bin"), StandardOpenOption.WRITE);
+            ch.write(ByteBuffer.wrap("mine".getBytes(UTF_8)), 0);
+            putLocalFile("sem-edit-conflict", "big.bin", theirs);
+            IOException failure = assertThrows(IOException.class, ch::close);
+
+            assertTrue(failure.getMessage().contains("Input/output error"), failure.getMessage());
+            assertSameBytes(theirs, s3Bytes("sem-edit-conflict", "big.bin"), "the other client's object");
+        }
+
+        @Test
         @DisplayName("a 20 MiB file written in order, then rewritten at offsets already uploaded, is stored as last written")
         void largeStreamedFileRewritten() throws Exception {
             // Sequential writes past 8 MiB start a streamed multipart upload; the later writes at

@@ -96,6 +96,11 @@ public final class MountFixture implements AutoCloseable {
         return filesystem;
     }
 
+    /** Where the mount stages files being written. */
+    public Path stagingDir() {
+        return tempDir.resolve("staging");
+    }
+
     /** Counts the requests the mount makes (not those of {@link #s3()}). */
     public CountingObjectStore requests() {
         return filesystem.store();

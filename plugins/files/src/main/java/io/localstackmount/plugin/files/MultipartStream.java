@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * most {@code maxInFlight} at once; the writer waits beyond that, which bounds the work queued).
  * {@link #complete} uploads the tail and completes the upload; any failure aborts it, so no parts
  * are left orphaned, and the caller falls back to a whole upload (which then reports the error).
- * Parts are read from the staging file, never held on the heap by this class.
+ * Parts are read from the staging file, never held on the heap by this class. An in-place edit of
+ * a large object uses it too, with the parts it did not change copied server-side ({@link #submitCopy}).
  */
 final class MultipartStream {
     private static final Logger LOG = LoggerFactory.getLogger(MultipartStream.class);
@@ -72,16 +74,27 @@ final class MultipartStream {
             if (parts.size() + 1 >= MAX_PARTS) {
                 return false;
             }
-            submit(submittedBytes(), partSize);
+            submitStaged(submittedBytes(), partSize);
         }
         return failure == null;
     }
 
-    private void submit(long offset, long length) {
+    /** Submits the next part: {@code length} bytes of the staging file at {@code offset}. */
+    void submitStaged(long offset, long length) {
         int partNumber = parts.size() + 1;
+        submit(partNumber, () -> store.uploadPart(path.bucket(), path.key(), uploadId, partNumber, stagingFile, offset, length));
+    }
+
+    /** Submits the next part as a server-side copy of bytes of {@code source}, while its ETag is {@code etag}. */
+    void submitCopy(FsPath source, String etag, long offset, long length) {
+        int partNumber = parts.size() + 1;
+        submit(partNumber, () -> store.uploadPartCopy(path.bucket(), path.key(), uploadId, partNumber,
+                source.bucket(), source.key(), etag, offset, length));
+    }
+
+    private void submit(int partNumber, Supplier<String> request) {
         inFlight.acquireUninterruptibly();
-        CompletableFuture<String> part = CompletableFuture.supplyAsync(
-                () -> store.uploadPart(path.bucket(), path.key(), uploadId, partNumber, stagingFile, offset, length), executor);
+        CompletableFuture<String> part = CompletableFuture.supplyAsync(request, executor);
         part.whenComplete((etag, error) -> {
             inFlight.release();
             if (error != null && failure == null) {
@@ -96,7 +109,7 @@ final class MultipartStream {
     ObjectInfo complete(long size) {
         try {
             if (failure == null && size > submittedBytes()) {
-                submit(submittedBytes(), size - submittedBytes());
+                submitStaged(submittedBytes(), size - submittedBytes());
             }
             List<String> etags = new ArrayList<>(parts.size());
             for (CompletableFuture<String> part : parts) {

@@ -17,6 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -59,6 +63,11 @@ final class StagedFile {
     private boolean ownershipChanged;
     /** Descriptors open on this content; the last one to close discards it. */
     private int handles = 1;
+    /** For a large object edited in place, the parts the staging file holds; null when it holds everything. */
+    private LocalParts parts;
+    /** The object the parts not held come from: where it is, and its ETag (null: ask S3 when needed). */
+    private FsPath basePath;
+    private String baseEtag;
 
     private final Uploads uploads;
 
@@ -120,8 +129,13 @@ final class StagedFile {
         return path;
     }
 
-    void moveTo(FsPath newPath) {
+    synchronized void moveTo(FsPath newPath) {
         path = newPath;
+        if (parts != null) {
+            // The rename copied the object server-side; a copy may carry another ETag.
+            basePath = newPath;
+            baseEtag = null;
+        }
     }
 
     /** What fstat on a descriptor answers: the content's current attributes, also after an unlink. */
@@ -157,9 +171,10 @@ final class StagedFile {
         if (unlinked) {
             return;
         }
-        if (channel == null && stored && node.size() > 0) {
+        if (stored && node.size() > 0) {
             try {
                 makeLocal(true);
+                fetch(parts == null ? new int[0] : parts.notHeld(node.size()));
             } catch (FsException e) {
                 LOG.warn("{} is removed while open; its content could not be kept for the open descriptors, "
                         + "which now read errors: {}", path, e.getMessage());
@@ -171,6 +186,9 @@ final class StagedFile {
     synchronized int read(byte[] dst, long offset, int length) {
         if (channel == null) {
             return reader.read(path, node.size(), dst, offset, length);
+        }
+        if (parts != null) {
+            fetch(parts.toFetchForRead(offset, Math.min(offset + length, node.size())));
         }
         try {
             ByteBuffer buf = ByteBuffer.wrap(dst, 0, length);
@@ -191,6 +209,10 @@ final class StagedFile {
         try {
             long sizeBefore = channel.size();
             long at = append ? sizeBefore : offset;
+            if (parts != null) {
+                fetchBeforeGrowing(at + length);
+                fetch(parts.toFetchForWrite(at, at + length));
+            }
             ByteBuffer buf = ByteBuffer.wrap(src, 0, length);
             while (buf.hasRemaining()) {
                 channel.write(buf, at + buf.position());
@@ -211,6 +233,10 @@ final class StagedFile {
         makeLocal(size > 0);
         stopStreaming();
         appendOnly = size == 0;
+        if (parts != null) {
+            fetchBeforeGrowing(size);
+            parts.resized(size);
+        }
         try {
             if (size < channel.size()) {
                 channel.truncate(size);
@@ -250,6 +276,9 @@ final class StagedFile {
         Node n = node;
         Map<String, String> metadata = PosixMetadata.of(base, NodeType.FILE, n.mode(), n.uid(), n.gid(), n.mtime());
         ObjectInfo uploaded = stream != null ? finishStream(target, metadata) : null;
+        if (uploaded == null && parts != null && parts.notHeld(n.size()).length > 0) {
+            uploaded = uploadEdited(target, n.size(), metadata, contentType);
+        }
         if (uploaded == null) {
             try {
                 channel.force(false);
@@ -263,6 +292,11 @@ final class StagedFile {
         stored = true;
         dirty = false;
         appendOnly = false;
+        if (parts != null) {
+            // The parts not held are now in the uploaded object, at the same offsets.
+            basePath = target;
+            baseEtag = uploaded.etag();
+        }
         node = n.withEtag(uploaded.etag()).withName(target.name());
         ctx.namespace().created(target, node);
     }
@@ -357,20 +391,115 @@ final class StagedFile {
         node = node.withSize(newSize, ctx.clock().instant());
     }
 
-    /** Makes the content local; downloads the stored object when {@code keepContent} and there is one. */
+    /**
+     * Makes the content local. With {@code keepContent} and a stored object, a small object is
+     * downloaded whole; a large one is staged sparse, its parts fetched as writes and reads need them.
+     */
     private void makeLocal(boolean keepContent) {
         if (channel != null) {
             return;
         }
         try {
             stagingFile = Files.createTempFile(ctx.stagingDir(), "staged-", ".tmp");
-            if (keepContent && stored && node.size() > 0) {
+            boolean keep = keepContent && stored && node.size() > 0;
+            if (keep && !LocalParts.worthIt(node.size(), uploads.partSize())) {
                 ctx.store().download(path.bucket(), path.key(), stagingFile);
             }
             channel = FileChannel.open(stagingFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            if (keep && LocalParts.worthIt(node.size(), uploads.partSize())) {
+                stageSparse();
+            }
             reader.clear();
         } catch (IOException e) {
             throw new FsException(Errno.EIO, "cannot stage " + path + " in " + ctx.stagingDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stages the stored object without fetching it: same size, no parts held yet. */
+    private void stageSparse() throws IOException {
+        ObjectInfo current = ctx.store().head(path.bucket(), path.key())
+                .orElseThrow(() -> new FsException(Errno.ENOENT, path + " was removed by another client"));
+        basePath = path;
+        baseEtag = current.etag();
+        parts = new LocalParts(uploads.partSize(), current.size());
+        node = node.withSize(current.size(), node.mtime());
+        if (current.size() > 0) {
+            channel.write(ByteBuffer.wrap(new byte[1]), current.size() - 1); // a hole up to there, on disk
+        }
+    }
+
+    /** Fetches the given parts of the base object into the staging file, in parallel. */
+    private void fetch(int[] missing) {
+        if (missing.length == 0) {
+            return;
+        }
+        FsPath from = basePath;
+        String etag = baseEtag();
+        List<CompletableFuture<Void>> fetches = new ArrayList<>(missing.length);
+        for (int part : missing) {
+            long offset = parts.start(part);
+            long length = parts.baseBytes(part);
+            fetches.add(CompletableFuture.runAsync(() -> ctx.store().downloadRange(from.bucket(), from.key(), etag,
+                    offset, length, channel), ctx.workers()));
+        }
+        try {
+            CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof FsException fs) {
+                throw fs;
+            }
+            throw new FsException(Errno.EIO, "fetching parts of " + from + " failed: " + e.getCause(), e.getCause());
+        }
+        for (int part : missing) {
+            parts.fetched(part);
+        }
+    }
+
+    private void fetchBeforeGrowing(long newSize) {
+        int part = parts.toFetchBeforeGrowing(newSize);
+        if (part >= 0) {
+            fetch(new int[] {part});
+        }
+    }
+
+    private String baseEtag() {
+        if (baseEtag == null) {
+            baseEtag = ctx.store().head(basePath.bucket(), basePath.key())
+                    .orElseThrow(() -> new FsException(Errno.EIO, basePath + " was removed while being edited; its unchanged parts are gone"))
+                    .etag();
+        }
+        return baseEtag;
+    }
+
+    /**
+     * Uploads an in-place edit of a large object: the parts held from the staging file, the rest
+     * copied server-side from the object (while its ETag is unchanged); EIO when anything fails,
+     * after aborting the upload.
+     */
+    private ObjectInfo uploadEdited(FsPath target, long size, Map<String, String> metadata, String contentType) {
+        FsPath from = basePath;
+        String etag = baseEtag();
+        MultipartStream upload = MultipartStream.start(ctx.store(), ctx.workers(), target, stagingFile, parts.partSize(),
+                uploads.parallelism() * 2, metadata, contentType);
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            upload.abort();
+            throw new FsException(Errno.EIO, "reading the staging file of " + target + " failed", e);
+        }
+        for (long offset = 0; offset < size; offset += parts.partSize()) {
+            int part = (int) (offset / parts.partSize());
+            long length = Math.min(parts.partSize(), size - offset);
+            if (parts.isLocal(part)) {
+                upload.submitStaged(offset, length);
+            } else {
+                upload.submitCopy(from, etag, offset, length);
+            }
+        }
+        try {
+            return upload.complete(size);
+        } catch (FsException e) {
+            throw new FsException(Errno.EIO, "upload of " + target + " failed; the stored object is unchanged: " + e.getMessage(), e);
         }
     }
 
