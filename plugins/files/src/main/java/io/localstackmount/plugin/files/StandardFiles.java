@@ -74,10 +74,20 @@ final class StandardFiles implements FileOps {
         return ctx.openFiles().register(new FileHandle(content, flags.append()));
     }
 
+    /**
+     * Registers a descriptor on content it opened itself. Another open of the same path may have
+     * won the race meanwhile: this one then joins that content, so that a path never has two.
+     */
     private long register(StagedFile content, OpenFlags flags) {
+        Optional<StagedFile> raced;
         synchronized (sharing) {
-            return ctx.openFiles().register(new FileHandle(content, flags.append()));
+            raced = retainShared(content.path());
+            if (raced.isEmpty()) {
+                return ctx.openFiles().register(new FileHandle(content, flags.append()));
+            }
         }
+        content.discard();
+        return join(raced.get(), flags, raced.get().attributes());
     }
 
     /** The content other descriptors have open at {@code path}, with one more reference held by the caller. */
