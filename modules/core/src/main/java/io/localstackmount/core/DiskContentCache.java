@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
@@ -63,8 +62,7 @@ import org.slf4j.LoggerFactory;
  * twice in a row could miss the second time; a cache of files must keep what was just read. Evicted
  * files are deleted before {@link #write} returns. A hit touches the file's mtime, and at start the
  * folder is scanned and indexed by mtime, so recency and the blocks themselves survive a restart;
- * partial writes and files that do not parse are deleted. The scan runs on its own thread, beside
- * the mount (it reads every block's header); the cache's methods wait until it is done.
+ * partial writes and files that do not parse are deleted.
  *
  * <p>Thread-safety: {@code lock} guards the index and its byte count and is held for map operations
  * only, never for disk I/O. A block file is immutable once moved into place; readers of a file
@@ -98,11 +96,6 @@ public final class DiskContentCache implements ContentCache, AutoCloseable {
     private final LongAdder writes = new LongAdder();
     private final LongAdder evictions = new LongAdder();
     private final LongAdder damaged = new LongAdder();
-    /**
-     * Open when the blocks of earlier mounts are indexed: {@link #open} starts that on a thread of its
-     * own (a file read per block, not needed to mount or list), and every use of the cache waits for it.
-     */
-    private final CountDownLatch scanned = new CountDownLatch(1);
 
     /** The identity of one block. */
     record BlockId(String bucket, String key, String etag, long index) {
@@ -203,7 +196,7 @@ public final class DiskContentCache implements ContentCache, AutoCloseable {
             if (lock != null) {
                 removeStalePrivateFolders(root);
                 DiskContentCache cache = new DiskContentCache(root, maxBytes, blockSize, channel, lock, null);
-                cache.scanInBackground();
+                cache.scan();
                 return cache;
             }
             channel.close();
@@ -212,7 +205,7 @@ public final class DiskContentCache implements ContentCache, AutoCloseable {
             Files.createDirectories(own);
             FileChannel ownChannel = FileChannel.open(own.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             DiskContentCache cache = new DiskContentCache(own, maxBytes, blockSize, ownChannel, tryLock(ownChannel), own);
-            cache.scanInBackground();
+            cache.scan();
             return cache;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the content cache in " + root + ": " + e.getMessage(), e);
@@ -262,7 +255,6 @@ public final class DiskContentCache implements ContentCache, AutoCloseable {
 
     @Override
     public Optional<CachedVersion> find(String bucket, String key, String etag) {
-        awaitScan();
         Entry first = lookup(new BlockId(bucket, key, etag, 0));
         return first == null ? Optional.empty()
                 : Optional.of(new CachedVersion(bucket, key, etag, first.lastModified(), first.objectSize()));
@@ -270,7 +262,6 @@ public final class DiskContentCache implements ContentCache, AutoCloseable {
 
     @Override
     public int read(String bucket, String key, String etag, long blockIndex, byte[] dst, int dstOffset) {
-        awaitScan();
         BlockId id = new BlockId(bucket, key, etag, blockIndex);
         Entry entry = lookup(id);
         if (entry == null) {
@@ -344,7 +335,6 @@ public final class DiskContentCache implements ContentCache, AutoCloseable {
 
     @Override
     public void write(CachedVersion version, long blockIndex, byte[] data, int offset, int length) {
-        awaitScan();
         if (length > blockSize || length < 0) {
             throw new IllegalArgumentException("a block of " + length + " bytes in a cache of " + blockSize + "-byte blocks");
         }
@@ -396,43 +386,12 @@ public final class DiskContentCache implements ContentCache, AutoCloseable {
 
     /** Counters and current size. */
     public Stats stats() {
-        awaitScan();
         synchronized (lock) {
             return new Stats(hits.sum(), misses.sum(), writes.sum(), evictions.sum(), damaged.sum(), index.size(), bytes);
         }
     }
 
     /** Indexes complete blocks left by a previous mount, oldest first; deletes what cannot be used. */
-    private void scanInBackground() {
-        Thread t = new Thread(() -> {
-            try {
-                scan();
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("content cache {}: cannot index the blocks of earlier mounts ({}); it starts empty", root, e.toString());
-            } finally {
-                scanned.countDown();
-            }
-        }, "content-cache-scan");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    /** Waits for {@link #scanInBackground}; an interrupt is kept for the caller, not lost. */
-    private void awaitScan() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                scanned.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private void scan() throws IOException {
         if (Files.isDirectory(tmp)) {
             deleteTree(tmp);
@@ -574,7 +533,6 @@ public final class DiskContentCache implements ContentCache, AutoCloseable {
     /** Releases the folder for the next mount; a private folder is deleted. The blocks stay. */
     @Override
     public void close() {
-        awaitScan();
         try {
             if (folderLock != null) {
                 folderLock.release();
