@@ -13,6 +13,8 @@ module io.localstackmount.s3 {
     requires software.amazon.awssdk.http;
     requires software.amazon.awssdk.http.apache;
     requires software.amazon.awssdk.retries;
+    requires org.apache.httpcomponents.httpclient;
+    requires org.apache.httpcomponents.httpcore;
 
     exports io.localstackmount.s3;
 }

@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * The main job: find the S3 endpoint (or start the embedded one), build the filesystem, mount it,
  * and stay in the foreground until Ctrl-C, SIGTERM or {@code fusermount -u} ends the mount.
  *
- * <p>Start-up runs two things at once: {@link #begin} starts the endpoint check and the S3 client
- * (the AWS SDK's start-up is the largest single cost) on their own threads, while {@link Main}
- * loads the plugins on its thread; {@link #run} then waits for both. Nothing is mounted unless the
+ * <p>Start-up runs several things at once: {@link #begin} starts the S3 client (the AWS SDK's
+ * start-up is the largest single cost), the endpoint check (which probes with that same client)
+ * and the FUSE binding ({@link FuseMount#prepare}) on their own threads, while {@link Main} loads
+ * the plugins on its thread; {@link #run} then waits for them. Nothing is mounted unless the
  * endpoint answered.
  */
 final class MountCommand {
@@ -38,6 +39,7 @@ final class MountCommand {
     private final AppConfig config;
     private final CompletableFuture<EndpointCheck.Result> check;
     private final CompletableFuture<S3ObjectStore> client;
+    private final FuseMount.Prepared fuse;
     private Plugins plugins;
     private EmbeddedS3Server embedded;
     private Filesystem filesystem;
@@ -49,8 +51,24 @@ final class MountCommand {
             this.check = null;
             this.client = null;
         } else {
-            this.check = CompletableFuture.supplyAsync(() -> EndpointCheck.check(config.s3()), MountCommand::daemon);
+            // One SDK client: the store's, which the check's ListBuckets uses (and so warms up).
             this.client = CompletableFuture.supplyAsync(() -> S3ObjectStore.create(config.s3()), MountCommand::daemon);
+            this.check = CompletableFuture.supplyAsync(() -> EndpointCheck.check(config.s3(), this::joinClient),
+                    MountCommand::daemon);
+        }
+        // Only the binding: nothing is mounted before the endpoint answered.
+        this.fuse = FuseMount.prepare(config.mountSettings());
+    }
+
+    /** The store made in advance, for the endpoint check; a failure to build it is rethrown as it was thrown. */
+    private S3ObjectStore joinClient() {
+        try {
+            return client.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
     }
 
@@ -96,7 +114,7 @@ final class MountCommand {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "unmount"));
         try {
-            mount = FuseMount.mount(filesystem.dispatcher(), config.mountPoint(), config.mountSettings());
+            mount = FuseMount.mount(filesystem.dispatcher(), config.mountPoint(), config.mountSettings(), fuse);
         } catch (IOException e) {
             System.err.println(e.getMessage());
             close();

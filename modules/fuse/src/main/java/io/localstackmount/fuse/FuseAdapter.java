@@ -42,14 +42,28 @@ final class FuseAdapter extends FuseStubFS {
     private static final int O_TRUNC = jnr.constants.platform.OpenFlags.O_TRUNC.intValue();
     private static final int O_APPEND = jnr.constants.platform.OpenFlags.O_APPEND.intValue();
 
-    private final Dispatcher fs;
+    /** Set once, before the mount: the adapter may be built ahead of its filesystem ({@link FuseMount#prepare}). */
+    private volatile Dispatcher fs;
     private final boolean debug;
     private final CountDownLatch initialized = new CountDownLatch(1);
 
     FuseAdapter(Dispatcher fs, boolean debug) {
-        this.fs = fs;
+        this(debug);
+        bind(fs);
+    }
+
+    /** An adapter without its filesystem yet: {@link #bind} it before mounting. */
+    FuseAdapter(boolean debug) {
         this.debug = debug;
         allowUtimeOmit();
+    }
+
+    /** Gives the adapter its filesystem; once, before {@link #mount}. */
+    void bind(Dispatcher dispatcher) {
+        if (fs != null) {
+            throw new IllegalStateException("this adapter already serves a filesystem");
+        }
+        fs = java.util.Objects.requireNonNull(dispatcher);
     }
 
     /**

@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -34,8 +37,56 @@ public final class FuseMount implements AutoCloseable {
         this.loop = loop;
     }
 
+    /**
+     * The native side of a mount, set up ahead of it: jnr-ffi generates libfuse's binding and one
+     * class per callback at run time (about 0.3 s that class-data sharing cannot archive), which
+     * {@link #prepare} starts on a thread of its own while the caller does other start-up work.
+     * Unused, it costs nothing but a little native memory until the process exits.
+     */
+    public static final class Prepared {
+        private final CompletableFuture<FuseAdapter> adapter;
+        private final boolean debug;
+
+        private Prepared(CompletableFuture<FuseAdapter> adapter, boolean debug) {
+            this.adapter = adapter;
+            this.debug = debug;
+        }
+
+        /** The prepared adapter, or a new one if preparing failed (the failure then repeats where it is reported). */
+        private FuseAdapter take(boolean debugWanted) {
+            if (debugWanted == debug) {
+                try {
+                    return adapter.join();
+                } catch (CompletionException | CancellationException e) {
+                    LOG.debug("preparing the FUSE binding failed; trying again", e);
+                }
+            }
+            return new FuseAdapter(debugWanted);
+        }
+    }
+
+    /** Starts building the FUSE binding for a later {@link #mount(Dispatcher, Path, MountSettings, Prepared)}. */
+    public static Prepared prepare(MountSettings settings) {
+        CompletableFuture<FuseAdapter> adapter = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                adapter.complete(new FuseAdapter(settings.debug()));
+            } catch (Throwable e) { // UnsatisfiedLinkError without libfuse: mount() reports what is missing
+                adapter.completeExceptionally(e);
+            }
+        }, "fuse-prepare");
+        t.setDaemon(true);
+        t.start();
+        return new Prepared(adapter, settings.debug());
+    }
+
     /** Mounts {@code fs} at {@code mountPoint} and returns once the kernel has called init. */
     public static FuseMount mount(Dispatcher fs, Path mountPoint, MountSettings settings) throws IOException {
+        return mount(fs, mountPoint, settings, null);
+    }
+
+    /** {@link #mount(Dispatcher, Path, MountSettings)} with the binding {@code prepared} earlier (or null). */
+    public static FuseMount mount(Dispatcher fs, Path mountPoint, MountSettings settings, Prepared prepared) throws IOException {
         List<String> problems = FusePrerequisites.problems(settings.allowOther());
         if (!problems.isEmpty()) {
             throw new IOException("cannot mount with FUSE:\n  - " + String.join("\n  - ", problems));
@@ -45,7 +96,8 @@ public final class FuseMount implements AutoCloseable {
             throw new IOException(dir + " is already a mount point; unmount it first: fusermount -u " + dir);
         }
         Files.createDirectories(dir);
-        FuseAdapter adapter = new FuseAdapter(fs, settings.debug());
+        FuseAdapter adapter = prepared != null ? prepared.take(settings.debug()) : new FuseAdapter(settings.debug());
+        adapter.bind(fs);
         String[] options = options(settings);
         AtomicReference<Throwable> loopFailure = new AtomicReference<>();
         Thread loop = new Thread(() -> {

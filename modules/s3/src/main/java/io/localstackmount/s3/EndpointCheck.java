@@ -10,8 +10,11 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -26,6 +29,8 @@ public final class EndpointCheck {
     /** Long enough for a local container under load, short enough that a typo fails at once. */
     static final Duration TIMEOUT = Duration.ofMillis(1500);
 
+    /** A request-level plugin: the probe answers at once, the store's retries are for the mount's requests. */
+    private static final SdkPlugin ONE_ATTEMPT = c -> c.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
     private static final Pattern S3_STATE = Pattern.compile("\"s3\"\\s*:\\s*\"([A-Za-z_]+)\"");
     private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"");
 
@@ -43,14 +48,26 @@ public final class EndpointCheck {
     private EndpointCheck() {
     }
 
+    /** Probes with a short-lived SDK client of its own, built only if ListBuckets is needed. */
     public static Result check(S3StoreConfig config) {
+        return check(config, null);
+    }
+
+    /**
+     * Probes with {@code store}'s SDK client instead of a client of its own: building a client is
+     * the AWS SDK's largest start-up cost, and the ListBuckets warms the client up for the mount's
+     * first listing. {@code store} is asked for only if ListBuckets is needed (not for LocalStack),
+     * so the store can still be under construction on another thread while the health GET runs.
+     * The ListBuckets is made once, without the store's retries.
+     */
+    public static Result check(S3StoreConfig config, Supplier<S3ObjectStore> store) {
         if (config.endpoint() != null) {
             Result health = localStackHealth(config.endpoint());
             if (health != null) {
                 return health;
             }
         }
-        return listBuckets(config);
+        return listBuckets(config, store);
     }
 
     /** The LocalStack answer, or null when the endpoint is not LocalStack (then ListBuckets decides). */
@@ -93,10 +110,16 @@ public final class EndpointCheck {
         }
     }
 
-    private static Result listBuckets(S3StoreConfig config) {
+    private static Result listBuckets(S3StoreConfig config, Supplier<S3ObjectStore> store) {
         String where = config.endpoint() == null ? "AWS S3 (" + config.region() + ")" : config.endpoint().toString();
-        try (S3Clients.Built built = S3Clients.build(config, TIMEOUT, 1)) {
-            built.client().listBuckets();
+        try {
+            if (store == null) {
+                try (S3Clients.Built built = S3Clients.build(config, TIMEOUT, 1)) {
+                    built.client().listBuckets();
+                }
+            } else {
+                store.get().client().listBuckets(b -> b.overrideConfiguration(o -> o.addPlugin(ONE_ATTEMPT)));
+            }
             return new Result(true, "S3", null, "S3 endpoint " + where + " answers ListBuckets.");
         } catch (SdkException e) {
             int status = S3Errors.status(e);

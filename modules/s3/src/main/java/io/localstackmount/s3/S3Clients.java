@@ -50,6 +50,17 @@ final class S3Clients {
 
     static Built build(S3StoreConfig config, Duration connectTimeout, int maxAttempts) {
         AwsCredentialsProvider credentials = credentials(config);
+        ApacheHttpClient.Builder http = ApacheHttpClient.builder()
+                .maxConnections(config.maxConnections())
+                .connectionTimeout(connectTimeout)
+                .socketTimeout(config.socketTimeout())
+                // Waiting longer than this for a pooled connection means the pool is too small: say so.
+                .connectionAcquisitionTimeout(Duration.ofSeconds(30));
+        if (config.endpoint() != null && "http".equalsIgnoreCase(config.endpoint().getScheme())) {
+            // A plain-http endpoint never needs TLS, but the SDK would set up its TLS socket factory
+            // (SSLContext, the JDK's trust store) while building the client: about 0.3 s of start-up.
+            http.socketFactory(new LazyTlsSocketFactory());
+        }
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials)
@@ -59,12 +70,7 @@ final class S3Clients {
                 .responseChecksumValidation(config.responseChecksums() == S3StoreConfig.ChecksumMode.WHEN_REQUIRED
                         ? ResponseChecksumValidation.WHEN_REQUIRED : ResponseChecksumValidation.WHEN_SUPPORTED)
                 .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(config.chunkedEncoding()).build())
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .maxConnections(config.maxConnections())
-                        .connectionTimeout(connectTimeout)
-                        .socketTimeout(config.socketTimeout())
-                        // Waiting longer than this for a pooled connection means the pool is too small: say so.
-                        .connectionAcquisitionTimeout(Duration.ofSeconds(30)))
+                .httpClientBuilder(http)
                 .overrideConfiguration(o -> o.retryStrategy(
                         AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build()));
         if (config.endpoint() != null) {

@@ -116,6 +116,11 @@ public final class S3ObjectStore implements ObjectStore {
         return new S3ObjectStore(built.client(), built, config.region(), config.describe(), Clock.systemUTC());
     }
 
+    /** The SDK client, for {@link EndpointCheck} to probe with. */
+    S3Client client() {
+        return client;
+    }
+
     @Override
     public List<String> listBuckets() {
         List<String> names = new ArrayList<>();

@@ -129,4 +129,25 @@ class EndpointCheckTest {
             assertTrue(denied.message().contains("refuses the credentials"), denied.message());
         }
     }
+
+    @Test
+    @DisplayName("with the store's client: LocalStack never asks for the store; a plain S3 server is probed with it")
+    void withTheStoresClient() throws IOException {
+        EndpointCheck.Result local = EndpointCheck.check(at(fakeLocalStack("{\"services\":{\"s3\":\"running\"}}")), () -> {
+            throw new AssertionError("the LocalStack health answer is enough");
+        });
+        assertTrue(local.ok(), local.message());
+
+        try (S3ProxyServer server = S3ProxyServer.builder().inMemory().start();
+                S3ObjectStore store = S3ObjectStore.create(server.config());
+                S3ObjectStore wrong = S3ObjectStore.create(server.config().toBuilder().staticCredentials("wrong", "wrong").build())) {
+            EndpointCheck.Result r = EndpointCheck.check(server.config(), () -> store);
+            assertTrue(r.ok(), r.message());
+            assertEquals("S3", r.server());
+
+            EndpointCheck.Result denied = EndpointCheck.check(server.config(), () -> wrong);
+            assertFalse(denied.ok());
+            assertTrue(denied.message().contains("refuses the credentials"), denied.message());
+        }
+    }
 }
