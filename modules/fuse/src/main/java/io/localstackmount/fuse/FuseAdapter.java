@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 import jnr.ffi.Pointer;
 import jnr.ffi.types.mode_t;
@@ -46,6 +47,7 @@ final class FuseAdapter extends FuseStubFS {
     private volatile Dispatcher fs;
     private final boolean debug;
     private final CountDownLatch initialized = new CountDownLatch(1);
+    private final AtomicBoolean hardLinkExplained = new AtomicBoolean();
 
     FuseAdapter(Dispatcher fs, boolean debug) {
         this(debug);
@@ -269,9 +271,12 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int link(String oldpath, String newpath) {
-        return call("link", newpath, () -> {
-            throw new FsException(Errno.EPERM, "hard links cannot be represented in S3");
-        });
+        // git tries a hard link for every object it writes, then renames: say it once, not per object.
+        if (hardLinkExplained.compareAndSet(false, true)) {
+            LOG.info("link {}: hard links cannot be represented in S3; answering EPERM, as for every later link "
+                    + "(git and other tools then copy or rename instead)", newpath);
+        }
+        return -ErrnoNumbers.of(Errno.EPERM);
     }
 
     @Override
