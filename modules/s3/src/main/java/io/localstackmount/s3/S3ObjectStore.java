@@ -417,22 +417,36 @@ public final class S3ObjectStore implements ObjectStore {
     private ObjectInfo uploadInParts(String bucket, String key, Path source, long size,
                                      Map<String, String> metadata, String contentType) {
         long partSize = Math.max(PART_SIZE, (size + MAX_PARTS - 1) / MAX_PARTS);
-        int count = (int) ((size + partSize - 1) / partSize);
         String uploadId = startMultipart(bucket, key, metadata, contentType);
+        return inParts(bucket, key, uploadId, size, partSize,
+                (partNumber, offset, length) -> uploadPart(bucket, key, uploadId, partNumber, source, offset, length))
+                .withSize(size);
+    }
+
+    /** One part of a multipart upload: sends {@code length} bytes at {@code offset} as part {@code partNumber}; answers its ETag. */
+    private interface PartRequest {
+        String send(int partNumber, long offset, long length);
+    }
+
+    /**
+     * Sends the parts of a started multipart upload of {@code size} bytes in parallel and completes
+     * it; any failure aborts the upload (no orphaned parts) and is rethrown as the part threw it.
+     */
+    private ObjectInfo inParts(String bucket, String key, String uploadId, long size, long partSize, PartRequest request) {
+        int count = (int) ((size + partSize - 1) / partSize);
         try {
             List<CompletableFuture<String>> parts = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 int partNumber = i + 1;
                 long offset = i * partSize;
                 long length = Math.min(partSize, size - offset);
-                parts.add(CompletableFuture.supplyAsync(
-                        () -> uploadPart(bucket, key, uploadId, partNumber, source, offset, length), transfers));
+                parts.add(CompletableFuture.supplyAsync(() -> request.send(partNumber, offset, length), transfers));
             }
             List<String> etags = new ArrayList<>(count);
             for (CompletableFuture<String> part : parts) {
                 etags.add(part.join());
             }
-            return completeMultipart(bucket, key, uploadId, etags).withSize(size);
+            return completeMultipart(bucket, key, uploadId, etags);
         } catch (RuntimeException e) {
             abortMultipart(bucket, key, uploadId);
             if (e instanceof CompletionException && e.getCause() instanceof RuntimeException cause) {
@@ -613,30 +627,10 @@ public final class S3ObjectStore implements ObjectStore {
         Map<String, String> resultMeta = lowerCaseKeys(metadata != null ? metadata : source.metadata());
         String etag = stripQuotes(source.eTag());
         long partSize = Math.max(Math.min(COPY_PART_SIZE, maxCopySize), (size + MAX_PARTS - 1) / MAX_PARTS);
-        int count = (int) ((size + partSize - 1) / partSize);
         String uploadId = startMultipart(dstBucket, dstKey, resultMeta, source.contentType());
-        try {
-            List<CompletableFuture<String>> parts = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                int partNumber = i + 1;
-                long offset = i * partSize;
-                long length = Math.min(partSize, size - offset);
-                parts.add(CompletableFuture.supplyAsync(() -> uploadPartCopy(dstBucket, dstKey, uploadId, partNumber,
-                        srcBucket, srcKey, etag, offset, length), transfers));
-            }
-            List<String> etags = new ArrayList<>(count);
-            for (CompletableFuture<String> part : parts) {
-                etags.add(part.join());
-            }
-            ObjectInfo done = completeMultipart(dstBucket, dstKey, uploadId, etags);
-            return new ObjectInfo(dstKey, size, done.lastModified(), done.etag(), resultMeta, source.contentType());
-        } catch (RuntimeException e) {
-            abortMultipart(dstBucket, dstKey, uploadId);
-            if (e instanceof CompletionException && e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        ObjectInfo done = inParts(dstBucket, dstKey, uploadId, size, partSize, (partNumber, offset, length) ->
+                uploadPartCopy(dstBucket, dstKey, uploadId, partNumber, srcBucket, srcKey, etag, offset, length));
+        return new ObjectInfo(dstKey, size, done.lastModified(), done.etag(), resultMeta, source.contentType());
     }
 
     private static String quoted(String etag) {
