@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ final class StagedFile {
     private volatile boolean dirty;
     /** An object is stored under the path: its content and metadata are the base of changes. */
     private boolean stored;
-    private boolean unlinked;
+    private volatile boolean unlinked;
     private Path stagingFile;
     private FileChannel channel;
     /** True while the content was written only by appending from empty: it can be streamed. */
@@ -61,8 +62,11 @@ final class StagedFile {
     private boolean explicitMtime;
     /** chmod or chown changed this open file; otherwise the stored object's own mode and owner stay. */
     private boolean ownershipChanged;
-    /** Descriptors open on this content; the last one to close discards it. */
-    private int handles = 1;
+    /**
+     * Descriptors open on this content; the last one to close discards it. Not guarded by this
+     * object's lock, so that joining a file never waits for its upload.
+     */
+    private final AtomicInteger handles = new AtomicInteger(1);
     /** For a large object edited in place, the parts the staging file holds; null when it holds everything. */
     private LocalParts parts;
     /** The object the parts not held come from: where it is, and its ETag (null: ask S3 when needed). */
@@ -112,17 +116,13 @@ final class StagedFile {
     }
 
     /** One more descriptor shares this content; false when the last one already closed it. */
-    synchronized boolean retain() {
-        if (handles == 0) {
-            return false;
-        }
-        handles++;
-        return true;
+    boolean retain() {
+        return handles.getAndUpdate(n -> n == 0 ? 0 : n + 1) > 0;
     }
 
     /** A descriptor closed; true when it was the last, and the caller must {@link #discard} the content. */
-    synchronized boolean releaseHandle() {
-        return --handles == 0;
+    boolean releaseHandle() {
+        return handles.decrementAndGet() == 0;
     }
 
     FsPath path() {
