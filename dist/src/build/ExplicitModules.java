@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +24,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * Turns every automatic module (a jar without module-info) of the image's app/ folder into an explicit,
- * open module, in place, so that the JVM no longer scans every entry of those jars to find their
- * packages at start-up, and so that jlink can link them into the runtime image. Run by the dist build
+ * Turns every automatic module (a jar without module-info) among the app's runtime jars into an explicit,
+ * open module, so that jlink can link them into the runtime image and the JVM no longer scans every
+ * entry of those jars at start-up to find their packages (dist/README.md). Run by the dist build
  * (pom.xml) as a single-file program on the build's JDK:
  *
  * <pre>java ExplicitModules.java JARS_DIR APP_DIR WORK_DIR RUNTIME_MODULES</pre>
@@ -41,12 +40,13 @@ import java.util.zip.ZipFile;
  * module}, so reflection and resource lookups work as they did (jdeps' own --generate-open-module
  * leaves the exports out, and the module system then refuses a {@code provides} or {@code uses} of a
  * type whose package no module exports: an open module's packages count as exported only for access
- * at run time, not for resolution). The
- * {@code requires} of a JDK module the runtime leaves out (RUNTIME_MODULES, comma-separated) becomes
- * {@code requires static} (httpclient's Kerberos support names java.security.jgss; an automatic module
- * would not have needed it either); the {@code uses} below are added; javac compiles it against the jar,
- * one module at a time (compiling them together, javac took a folder that holds only sub-folders for a
- * package of the module and failed), and {@code jar --update} adds it, recording the ModulePackages
+ * at run time, not for resolution); a package that holds nothing but package-info is not exported
+ * (javac refuses it). The {@code requires} of a JDK module the runtime leaves out (RUNTIME_MODULES,
+ * comma-separated) becomes {@code requires static} (httpclient's Kerberos support names
+ * java.security.jgss; as an automatic module it ran without it too); the {@code uses} below are added;
+ * javac compiles it against the jar, one module at a time (in one javac run for all, javac took
+ * software/amazon/awssdk/http/, a folder of apache-client's jar that holds only sub-folders, for a
+ * package of that module and failed), and {@code jar --update} adds it, recording the ModulePackages
  * attribute as it does.
  *
  * <p>jdeps cannot see which services a module loads. An explicit module must declare {@code uses} for
