@@ -36,6 +36,8 @@ final class FuseAdapter extends FuseStubFS {
     private static final Logger LOG = LoggerFactory.getLogger(FuseAdapter.class);
     private static final long UTIME_NOW = (1L << 30) - 1;
     private static final long UTIME_OMIT = (1L << 30) - 2;
+    /** Requests served at once: more than the kernel sends in parallel for a few busy processes. */
+    private static final int REQUEST_THREADS = 32;
     private static final int O_ACCMODE = 3;
     private static final int O_WRONLY = 1;
     private static final int O_RDWR = 2;
@@ -85,6 +87,19 @@ final class FuseAdapter extends FuseStubFS {
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warn("cannot tell libfuse that utimens handles omitted times ({}); touch -m may store the current time", e.toString());
         }
+    }
+
+    /**
+     * Mounts at {@code mountPoint} with libfuse options {@code options} and serves requests until
+     * the filesystem is unmounted ({@link FuseLoop}); 1 when libfuse could not mount, else 0.
+     */
+    int serve(java.nio.file.Path mountPoint, String[] options) {
+        String[] args = new String[3 + options.length];
+        args[0] = getFSName();
+        args[1] = "-f"; // stay in this process: fuse_setup would otherwise daemonize
+        args[2] = mountPoint.toAbsolutePath().toString();
+        System.arraycopy(options, 0, args, 3, options.length);
+        return FuseLoop.run(fuseOperations, args, mountPoint, REQUEST_THREADS);
     }
 
     CountDownLatch initialized() {

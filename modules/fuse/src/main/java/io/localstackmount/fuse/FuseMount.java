@@ -102,7 +102,9 @@ public final class FuseMount implements AutoCloseable {
         AtomicReference<Throwable> loopFailure = new AtomicReference<>();
         Thread loop = new Thread(() -> {
             try {
-                adapter.mount(dir, true, false, options);
+                if (adapter.serve(dir, options) != 0) {
+                    loopFailure.set(new IOException("libfuse could not mount " + dir + " (its reason is printed above)"));
+                }
             } catch (Throwable t) {
                 loopFailure.set(t);
             } finally {
@@ -168,13 +170,13 @@ public final class FuseMount implements AutoCloseable {
         long deadline = System.nanoTime() + settings.busyTimeout().toNanos();
         boolean warned = false;
         while (isMounted(mountPoint)) {
-            String error = fusermount(false);
+            String error = fusermount(mountPoint, false);
             if (error == null) {
                 break;
             }
             if (!error.contains("busy")) {
                 LOG.warn("fusermount -u {} failed: {}; detaching it lazily", mountPoint, error);
-                lazyUnmount();
+                detachLazily(mountPoint);
                 break;
             }
             if (!warned) {
@@ -185,7 +187,7 @@ public final class FuseMount implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 LOG.warn("{} is still busy: detaching it lazily; processes inside it will see errors", mountPoint);
-                lazyUnmount();
+                detachLazily(mountPoint);
                 break;
             }
             sleep(500);
@@ -202,15 +204,16 @@ public final class FuseMount implements AutoCloseable {
         }
     }
 
-    private void lazyUnmount() {
-        String error = fusermount(true);
+    /** fusermount -u -z: detaches the mount at once, whatever still uses it; a failure is logged. */
+    static void detachLazily(Path mountPoint) {
+        String error = fusermount(mountPoint, true);
         if (error != null) {
             LOG.error("fusermount -u -z {} failed: {}", mountPoint, error);
         }
     }
 
     /** Runs fusermount; null on success, else what it printed. */
-    private String fusermount(boolean lazy) {
+    private static String fusermount(Path mountPoint, boolean lazy) {
         String bin = FusePrerequisites.fusermount().map(Path::toString).orElse("fusermount");
         List<String> cmd = new ArrayList<>(List.of(bin, "-u"));
         if (lazy) {
