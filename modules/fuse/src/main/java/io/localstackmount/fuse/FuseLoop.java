@@ -91,11 +91,14 @@ final class FuseLoop {
     }
 
     private void work() {
-        Pointer buffer = Memory.allocateDirect(Runtime.getSystemRuntime(), (int) bufferSize);
+        Runtime runtime = Runtime.getSystemRuntime();
+        Pointer buffer = Memory.allocateDirect(runtime, (int) bufferSize);
+        // Reused for every request: a PointerByReference per request was most of this loop's garbage.
+        Pointer channelSlot = Memory.allocateDirect(runtime, runtime.addressSize());
         try {
             while (lib.fuse_session_exited(session) == 0) {
-                PointerByReference from = new PointerByReference(channel);
-                int length = lib.fuse_chan_recv(from, buffer, bufferSize);
+                channelSlot.putAddress(0, channel.address());
+                int length = lib.fuse_chan_recv(channelSlot, buffer, bufferSize);
                 if (length == -EINTR || length == -EAGAIN) {
                     continue;
                 }
@@ -105,7 +108,8 @@ final class FuseLoop {
                     }
                     return;
                 }
-                lib.fuse_session_process(session, buffer, length, from.getValue());
+                long from = channelSlot.getAddress(0);
+                lib.fuse_session_process(session, buffer, length, from == channel.address() ? channel : channelSlot.getPointer(0));
             }
         } finally {
             anyStopped.countDown();

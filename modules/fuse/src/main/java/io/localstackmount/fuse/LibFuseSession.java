@@ -23,8 +23,12 @@ public interface LibFuseSession {
 
     @size_t long fuse_chan_bufsize(Pointer channel);
 
-    /** One request into {@code buf}: its length, 0 once the filesystem is unmounted, or -errno. */
-    int fuse_chan_recv(PointerByReference channel, Pointer buf, @size_t long size);
+    /**
+     * One request into {@code buf}: its length, 0 once the filesystem is unmounted, or -errno.
+     * {@code channelSlot} holds a {@code struct fuse_chan *}; libfuse may replace it with the
+     * channel the request came from.
+     */
+    int fuse_chan_recv(Pointer channelSlot, Pointer buf, @size_t long size);
 
     void fuse_session_process(Pointer session, Pointer buf, @size_t long length, Pointer channel);
 

@@ -90,10 +90,12 @@ final class ObjectReader {
         int block = c.blockSize();
         Optional<CachedVersion> cached = c.find(path.bucket(), path.key(), node.etag());
         Precondition condition = cached.map(policy.get()::revalidation).orElse(Precondition.NONE);
-        byte[] first = new byte[block];
+        // No more than the file: a 1 MiB array per open of a small file made the collector run all the time.
+        int firstLength = (int) Math.min(block, node.size());
+        byte[] first = new byte[firstLength];
         GetResult answer;
         try {
-            answer = store.get(path.bucket(), path.key(), condition, 0, first, 0, block);
+            answer = store.get(path.bucket(), path.key(), condition, 0, first, 0, firstLength);
         } catch (FsException e) {
             if (e.errno() == Errno.ENOENT) {
                 ctx.namespace().removed(path); // deleted behind the mount's back: say so at once
