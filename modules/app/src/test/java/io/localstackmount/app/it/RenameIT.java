@@ -79,6 +79,23 @@ class RenameIT {
     }
 
     @Test
+    @DisplayName("a folder moved back and forth leaves no empty folder behind (S3Proxy's filesystem store keeps folders as directories)")
+    void mvTreeBackAndForth() throws Exception {
+        Path b = fx.bucket("mv-back");
+        Files.createDirectories(b.resolve("tree/sub/deeper"));
+        Files.writeString(b.resolve("tree/a"), "A");
+        Files.writeString(b.resolve("tree/sub/deeper/b"), "B");
+
+        for (int i = 0; i < 5; i++) {
+            run(b, "mv", "tree", "moved");
+            assertFalse(Files.exists(b.resolve("tree")), "round " + i + ": tree is gone");
+            run(b, "mv", "moved", "tree");
+            assertFalse(Files.exists(b.resolve("moved")), "round " + i + ": moved is gone");
+        }
+        assertEquals("B", Files.readString(b.resolve("tree/sub/deeper/b")));
+    }
+
+    @Test
     @DisplayName("mv of a folder tree moves every key, markers included, and leaves nothing at the old prefix")
     void mvTree() throws Exception {
         // tree/ tree/a tree/sub/ tree/sub/deeper/ tree/sub/deeper/b: five keys, at the limit

@@ -14,6 +14,7 @@ import io.localstackmount.api.RenameOps;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -197,8 +198,16 @@ final class StandardRename implements RenameOps {
             }
         }
 
-        List<Parallel.Failure<Move>> deleteFailures = Parallel.run(ctx.workers(), settings.parallelism(), moves,
-                m -> store.delete(from.bucket(), m.from()), false);
+        // Objects first, in parallel; then the folder markers, deepest first, one at a time. Stores
+        // that keep folders as directories (S3Proxy's filesystem store, the embedded server) remove
+        // a directory only when it is empty at the moment its marker goes: deleted in parallel with
+        // the files in it, an empty folder could stay behind and show up under the old name.
+        List<Move> files = moves.stream().filter(m -> !m.from().endsWith("/")).toList();
+        List<Move> markers = moves.stream().filter(m -> m.from().endsWith("/"))
+                .sorted(Comparator.comparingInt((Move m) -> m.from().length()).reversed()).toList();
+        List<Parallel.Failure<Move>> deleteFailures = new ArrayList<>(Parallel.run(ctx.workers(), settings.parallelism(), files,
+                m -> store.delete(from.bucket(), m.from()), false));
+        deleteFailures.addAll(Parallel.run(ctx.workers(), 1, markers, m -> store.delete(from.bucket(), m.from()), false));
         ns.invalidate(from);
         ns.invalidate(to);
         if (!deleteFailures.isEmpty()) {
