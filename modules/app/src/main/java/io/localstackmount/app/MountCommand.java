@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * start-up is the largest single cost), the endpoint check (which probes with that same client)
  * and the FUSE binding ({@link FuseMount#prepare}) on their own threads, while {@link Main} loads
  * the plugins on its thread; {@link #run} then waits for them. Nothing is mounted unless the
- * endpoint answered.
+ * endpoint answered. When LocalStack's health answer alone proved it, the mount does not wait for
+ * the S3 client either ({@link DeferredObjectStore}): requests that reach S3 wait for it instead.
  */
 final class MountCommand {
     private static final Logger LOG = LoggerFactory.getLogger(MountCommand.class);
@@ -40,6 +41,9 @@ final class MountCommand {
     private final CompletableFuture<EndpointCheck.Result> check;
     private final CompletableFuture<S3ObjectStore> client;
     private final FuseMount.Prepared fuse;
+    /** What the endpoint check found; an embedded server is never checked. */
+    private EndpointCheck.Result checked;
+    private volatile boolean clientFailed;
     private Plugins plugins;
     private EmbeddedS3Server embedded;
     private Filesystem filesystem;
@@ -83,7 +87,7 @@ final class MountCommand {
         t.start();
     }
 
-    /** Exit code: 0 after a clean unmount, 3 when no endpoint answers, 4 when mounting fails. */
+    /** Exit code: 0 after a clean unmount, 3 when no endpoint answers (or no client for it can be built), 4 when mounting fails. */
     int run(Plugins loadedPlugins) throws InterruptedException {
         this.plugins = loadedPlugins;
         S3StoreConfig s3 = s3Config();
@@ -95,6 +99,16 @@ final class MountCommand {
         if (embedded != null) {
             abandonClient();
             s3Store = S3ObjectStore.create(s3);
+        } else if (checked.byHealthCheck()) {
+            // LocalStack said S3 is there without an SDK request: mount now, the client follows.
+            s3Store = new DeferredObjectStore(client, s3.describe());
+            client.whenComplete((built, failure) -> {
+                if (failure != null) {
+                    LOG.error("cannot build the S3 client for {}: {}; unmounting", s3.describe(), failure.getMessage());
+                    clientFailed = true;
+                    close();
+                }
+            });
         } else {
             s3Store = await(client);
         }
@@ -125,7 +139,7 @@ final class MountCommand {
                 config.readOnly() ? " (read-only)" : "", sinceLaunch());
         mount.awaitUnmounted();
         close();
-        return 0;
+        return clientFailed ? 3 : 0;
     }
 
     /** {@code ready 412 ms after launch}: how long start-up took, as the JVM's process saw it. */
@@ -142,6 +156,7 @@ final class MountCommand {
         }
         LOG.debug("S3 settings:\n{}", String.join("\n", config.s3Sources()));
         EndpointCheck.Result check = await(this.check);
+        checked = check;
         if (check.ok()) {
             LOG.info(check.message());
             return config.s3();

@@ -43,6 +43,11 @@ public final class EndpointCheck {
      * @param message   one or two sentences for the user: what was found, or what to do
      */
     public record Result(boolean ok, String server, String s3State, String message) {
+
+        /** LocalStack's health answer decided it: no S3 request was made, so no SDK client was needed. */
+        public boolean byHealthCheck() {
+            return s3State != null;
+        }
     }
 
     private EndpointCheck() {
