@@ -17,11 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.CompletableFuture;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -67,11 +63,8 @@ final class StagedFile {
      * object's lock, so that joining a file never waits for its upload.
      */
     private final AtomicInteger handles = new AtomicInteger(1);
-    /** For a large object edited in place, the parts the staging file holds; null when it holds everything. */
-    private LocalParts parts;
-    /** The object the parts not held come from: where it is, and its ETag (null: ask S3 when needed). */
-    private FsPath basePath;
-    private String baseEtag;
+    /** For a large object edited in place, which parts the staging file holds; null when it holds everything. */
+    private SparseStaging sparse;
 
     private final Uploads uploads;
 
@@ -131,10 +124,8 @@ final class StagedFile {
 
     synchronized void moveTo(FsPath newPath) {
         path = newPath;
-        if (parts != null) {
-            // The rename copied the object server-side; a copy may carry another ETag.
-            basePath = newPath;
-            baseEtag = null;
+        if (sparse != null) {
+            sparse.moved(newPath);
         }
     }
 
@@ -174,7 +165,9 @@ final class StagedFile {
         if (stored && node.size() > 0) {
             try {
                 makeLocal(true);
-                fetch(parts == null ? new int[0] : parts.notHeld(node.size()));
+                if (sparse != null) {
+                    sparse.fetchAll(node.size());
+                }
             } catch (FsException e) {
                 LOG.warn("{} is removed while open; its content could not be kept for the open descriptors, "
                         + "which now read errors: {}", path, e.getMessage());
@@ -187,8 +180,8 @@ final class StagedFile {
         if (channel == null) {
             return reader.read(path, node.size(), dst, offset, length);
         }
-        if (parts != null) {
-            fetch(parts.toFetchForRead(offset, Math.min(offset + length, node.size())));
+        if (sparse != null) {
+            sparse.beforeRead(offset, Math.min(offset + length, node.size()));
         }
         try {
             ByteBuffer buf = ByteBuffer.wrap(dst, 0, length);
@@ -209,9 +202,8 @@ final class StagedFile {
         try {
             long sizeBefore = channel.size();
             long at = append ? sizeBefore : offset;
-            if (parts != null) {
-                fetchBeforeGrowing(at + length);
-                fetch(parts.toFetchForWrite(at, at + length));
+            if (sparse != null) {
+                sparse.beforeWrite(at, at + length);
             }
             ByteBuffer buf = ByteBuffer.wrap(src, 0, length);
             while (buf.hasRemaining()) {
@@ -233,9 +225,8 @@ final class StagedFile {
         makeLocal(size > 0);
         stopStreaming();
         appendOnly = size == 0;
-        if (parts != null) {
-            fetchBeforeGrowing(size);
-            parts.resized(size);
+        if (sparse != null) {
+            sparse.beforeResize(size);
         }
         try {
             if (size < channel.size()) {
@@ -276,8 +267,8 @@ final class StagedFile {
         Node n = node;
         Map<String, String> metadata = PosixMetadata.of(base, NodeType.FILE, n.mode(), n.uid(), n.gid(), n.mtime());
         ObjectInfo uploaded = stream != null ? finishStream(target, metadata) : null;
-        if (uploaded == null && parts != null && parts.notHeld(n.size()).length > 0) {
-            uploaded = uploadEdited(target, n.size(), metadata, contentType);
+        if (uploaded == null && sparse != null && sparse.hasPartsInS3(n.size())) {
+            uploaded = sparse.upload(target, n.size(), metadata, contentType);
         }
         if (uploaded == null) {
             try {
@@ -292,10 +283,8 @@ final class StagedFile {
         stored = true;
         dirty = false;
         appendOnly = false;
-        if (parts != null) {
-            // The parts not held are now in the uploaded object, at the same offsets.
-            basePath = target;
-            baseEtag = uploaded.etag();
+        if (sparse != null) {
+            sparse.saved(target, uploaded);
         }
         node = n.withEtag(uploaded.etag()).withName(target.name());
         ctx.namespace().created(target, node);
@@ -402,104 +391,19 @@ final class StagedFile {
         try {
             stagingFile = Files.createTempFile(ctx.stagingDir(), "staged-", ".tmp");
             boolean keep = keepContent && stored && node.size() > 0;
-            if (keep && !LocalParts.worthIt(node.size(), uploads.partSize())) {
+            boolean partByPart = keep && LocalParts.worthIt(node.size(), uploads.partSize());
+            if (keep && !partByPart) {
+                // Before the channel opens: the download replaces the file.
                 ctx.store().download(path.bucket(), path.key(), stagingFile);
             }
             channel = FileChannel.open(stagingFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            if (keep && LocalParts.worthIt(node.size(), uploads.partSize())) {
-                stageSparse();
+            if (partByPart) {
+                sparse = SparseStaging.stage(ctx, uploads, path, stagingFile, channel);
+                node = node.withSize(sparse.baseSize(), node.mtime());
             }
             reader.clear();
         } catch (IOException e) {
             throw new FsException(Errno.EIO, "cannot stage " + path + " in " + ctx.stagingDir() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Stages the stored object without fetching it: same size, no parts held yet. */
-    private void stageSparse() throws IOException {
-        ObjectInfo current = ctx.store().head(path.bucket(), path.key())
-                .orElseThrow(() -> new FsException(Errno.ENOENT, path + " was removed by another client"));
-        basePath = path;
-        baseEtag = current.etag();
-        parts = new LocalParts(uploads.partSize(), current.size());
-        node = node.withSize(current.size(), node.mtime());
-        if (current.size() > 0) {
-            channel.write(ByteBuffer.wrap(new byte[1]), current.size() - 1); // a hole up to there, on disk
-        }
-    }
-
-    /** Fetches the given parts of the base object into the staging file, in parallel. */
-    private void fetch(int[] missing) {
-        if (missing.length == 0) {
-            return;
-        }
-        FsPath from = basePath;
-        String etag = baseEtag();
-        List<CompletableFuture<Void>> fetches = new ArrayList<>(missing.length);
-        for (int part : missing) {
-            long offset = parts.start(part);
-            long length = parts.baseBytes(part);
-            fetches.add(CompletableFuture.runAsync(() -> ctx.store().downloadRange(from.bucket(), from.key(), etag,
-                    offset, length, channel), ctx.workers()));
-        }
-        try {
-            CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof FsException fs) {
-                throw fs;
-            }
-            throw new FsException(Errno.EIO, "fetching parts of " + from + " failed: " + e.getCause(), e.getCause());
-        }
-        for (int part : missing) {
-            parts.fetched(part);
-        }
-    }
-
-    private void fetchBeforeGrowing(long newSize) {
-        int part = parts.toFetchBeforeGrowing(newSize);
-        if (part >= 0) {
-            fetch(new int[] {part});
-        }
-    }
-
-    private String baseEtag() {
-        if (baseEtag == null) {
-            baseEtag = ctx.store().head(basePath.bucket(), basePath.key())
-                    .orElseThrow(() -> new FsException(Errno.EIO, basePath + " was removed while being edited; its unchanged parts are gone"))
-                    .etag();
-        }
-        return baseEtag;
-    }
-
-    /**
-     * Uploads an in-place edit of a large object: the parts held from the staging file, the rest
-     * copied server-side from the object (while its ETag is unchanged); EIO when anything fails,
-     * after aborting the upload.
-     */
-    private ObjectInfo uploadEdited(FsPath target, long size, Map<String, String> metadata, String contentType) {
-        FsPath from = basePath;
-        String etag = baseEtag();
-        MultipartStream upload = MultipartStream.start(ctx.store(), ctx.workers(), target, stagingFile, parts.partSize(),
-                uploads.parallelism() * 2, metadata, contentType);
-        try {
-            channel.force(false);
-        } catch (IOException e) {
-            upload.abort();
-            throw new FsException(Errno.EIO, "reading the staging file of " + target + " failed", e);
-        }
-        for (long offset = 0; offset < size; offset += parts.partSize()) {
-            int part = (int) (offset / parts.partSize());
-            long length = Math.min(parts.partSize(), size - offset);
-            if (parts.isLocal(part)) {
-                upload.submitStaged(offset, length);
-            } else {
-                upload.submitCopy(from, etag, offset, length);
-            }
-        }
-        try {
-            return upload.complete(size);
-        } catch (FsException e) {
-            throw new FsException(Errno.EIO, "upload of " + target + " failed; the stored object is unchanged: " + e.getMessage(), e);
         }
     }
 
