@@ -284,7 +284,7 @@ public final class S3ObjectStore implements ObjectStore {
         GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key).range(range);
         switch (condition.kind()) {
             // Alone, never together: LocalStack ORs the two and can answer a stale 304.
-            case IF_NONE_MATCH -> request.ifNoneMatch("\"" + condition.etag() + "\"");
+            case IF_NONE_MATCH -> request.ifNoneMatch(quoted(condition.etag()));
             case IF_MODIFIED_SINCE -> request.ifModifiedSince(condition.since());
             case NONE -> { }
         }

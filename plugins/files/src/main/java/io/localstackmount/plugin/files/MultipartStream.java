@@ -28,8 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class MultipartStream {
     private static final Logger LOG = LoggerFactory.getLogger(MultipartStream.class);
-    /** S3's limit on parts per upload. */
-    private static final int MAX_PARTS = 10_000;
 
     private final ObjectStore store;
     private final ExecutorService executor;
@@ -71,7 +69,7 @@ final class MultipartStream {
     /** Submits every whole part below {@code stagedSize} not yet submitted; false when streaming cannot go on. */
     boolean submitUpTo(long stagedSize) {
         while (failure == null && stagedSize - submittedBytes() >= partSize) {
-            if (parts.size() + 1 >= MAX_PARTS) {
+            if (parts.size() + 1 >= LocalParts.MAX_PARTS) {
                 return false;
             }
             submitStaged(submittedBytes(), partSize);

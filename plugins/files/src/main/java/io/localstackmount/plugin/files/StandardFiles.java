@@ -28,7 +28,10 @@ final class StandardFiles implements FileOps {
 
     private final FsContext ctx;
     private final Uploads uploads;
-    /** Held while a descriptor joins or leaves shared content, so that none joins content being discarded. */
+    /**
+     * Held while a descriptor looks for shared content and, finding none, registers its own, so that
+     * one path never gets two. Leaving needs no lock: a content whose count reached 0 cannot be retained.
+     */
     private final Object sharing = new Object();
 
     StandardFiles(FsContext ctx) {
@@ -103,11 +106,7 @@ final class StandardFiles implements FileOps {
     }
 
     private void releaseRef(StagedFile content) {
-        boolean last;
-        synchronized (sharing) {
-            last = content.releaseHandle();
-        }
-        if (last) {
+        if (content.releaseHandle()) {
             if (content.isDirty()) {
                 LOG.warn("{} was closed with changes that could not be uploaded (see the error above); they are discarded", content.path());
             }
@@ -137,11 +136,7 @@ final class StandardFiles implements FileOps {
 
     @Override
     public void release(FsPath path, long handle) {
-        StagedFile content;
-        synchronized (sharing) {
-            content = ((FileHandle) ctx.openFiles().remove(handle)).content();
-        }
-        releaseRef(content);
+        releaseRef(((FileHandle) ctx.openFiles().remove(handle)).content());
     }
 
     @Override
