@@ -36,4 +36,7 @@ public interface ContentCache {
      * {@code version}; the length must be the block's (see {@link #read}), else IllegalArgumentException.
      */
     void write(CachedVersion version, long index, byte[] data, int offset, int length);
+
+    /** S3 said at {@code when} that the version is still current (a 304): {@link #find} reports it from now on. */
+    void checked(String bucket, String key, String etag, java.time.Instant when);
 }

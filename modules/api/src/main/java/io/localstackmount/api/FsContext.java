@@ -2,11 +2,17 @@ package io.localstackmount.api;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 
-/** What core hands every handler: shared services, owned by core. Handlers keep no other state. */
+/** What core hands every plugin: shared services, owned by core. Plugins keep no other shared state. */
 public interface FsContext {
 
-    ObjectStore store();
+    /** Reads from S3; core learns from every answer (see {@link ObjectSource}). */
+    ObjectSource store();
+
+    /** Every change to S3 goes through here. */
+    Storage storage();
 
     Namespace namespace();
 
@@ -14,7 +20,7 @@ public interface FsContext {
 
     MountOptions options();
 
-    /** The settings config gives the plugin being created. */
+    /** The settings config gives the plugin being created, with the defaults it declared filled in. */
     PluginSettings settings();
 
     /** Folder for staging files of open, written files; owned by this mount. */
@@ -23,11 +29,11 @@ public interface FsContext {
     Clock clock();
 
     /** Shared threads for work a handler runs in parallel (copies, prefetch); bounded by core. */
-    java.util.concurrent.ExecutorService workers();
+    ExecutorService workers();
 
     /** The cache policy config selected; empty when there is none (every read then goes to S3). */
-    default java.util.Optional<CachePolicy> cachePolicy() {
-        return java.util.Optional.empty();
+    default Optional<CachePolicy> cachePolicy() {
+        return Optional.empty();
     }
 
     /**

@@ -5,7 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The pagination loop over {@link ObjectStore#listPage}, shared by every store. */
+/** The pagination loop over {@link ObjectSource#listPage}, shared by every store. */
 public final class Listings {
     /** S3's own page size limit; some emulators do not cap it themselves. */
     public static final int PAGE_SIZE = 1000;
@@ -13,7 +13,7 @@ public final class Listings {
     private Listings() {
     }
 
-    public static Listing all(ObjectStore store, String bucket, String prefix) {
+    public static Listing all(ObjectSource store, String bucket, String prefix) {
         List<ObjectInfo> objects = new ArrayList<>();
         List<String> prefixes = new ArrayList<>();
         Set<String> seenTokens = new HashSet<>();

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Paths to attributes and folder listings, answered from core's caches where it can and from the
- * store where it must. Handlers report every change they make through the mount here, so that the
- * mount never contradicts itself.
+ * Paths to attributes and folder listings, answered from core's caches where its consistency rules
+ * allow (docs/CACHING.md) and from S3 where they do not. Read-only for handlers: core keeps it true
+ * as changes go through {@link Storage} and answers come back from S3.
  */
 public interface Namespace {
 
@@ -18,30 +18,12 @@ public interface Namespace {
         return find(path).orElseThrow(() -> new FsException(Errno.ENOENT, "no such file or folder: " + path));
     }
 
-    /** The entries of the folder at {@code path}; ENOENT or ENOTDIR when it is not a folder. */
+    /** The entries of the folder at {@code path}, as S3 lists them now; ENOENT or ENOTDIR when it is not a folder. */
     List<Node> list(FsPath path);
 
     /** True when the folder has no entries and, inside a bucket, whether its marker object exists. */
     FolderState folderState(FsPath path);
 
-    /** A local write made {@code path} exist (or changed it): remember it and patch the parent's listing. */
-    void created(FsPath path, Node node);
-
-    /** A local delete removed {@code path}: remember its absence and patch the parent's listing. */
-    void removed(FsPath path);
-
-    /**
-     * Keeps {@code folder} in existence after a removal inside it: S3 has no folders, so when the
-     * last key below an implicit folder goes, this writes its marker, as a local disk would keep it.
-     */
-    void keepFolder(FsPath folder);
-
-    /** Forgets what is cached about {@code path}, everything below it and its parent's listing. */
-    void invalidate(FsPath path);
-
     /** The node for an object at {@code path}, with the mount's defaults where the object has no POSIX metadata. */
     Node nodeOf(FsPath path, ObjectInfo object);
-
-    /** The node for a folder at {@code path}. */
-    Node folderNode(FsPath path, java.time.Instant mtime);
 }

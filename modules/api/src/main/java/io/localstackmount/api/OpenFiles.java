@@ -2,7 +2,10 @@ package io.localstackmount.api;
 
 import java.util.List;
 
-/** The handle table: the only place that issues handle numbers and remembers open files. */
+/**
+ * The handle table: the only place that issues handle numbers and remembers open files. Handlers
+ * register and find their open files here; moving and unlinking them is core's job ({@link Storage}).
+ */
 public interface OpenFiles {
 
     long register(OpenFile file);
@@ -18,7 +21,4 @@ public interface OpenFiles {
 
     /** Every open handle on a direct child of {@code folder}. */
     List<OpenFile> openIn(FsPath folder);
-
-    /** Moves every handle at or below {@code from} to the matching path below {@code to}. */
-    void moved(FsPath from, FsPath to);
 }

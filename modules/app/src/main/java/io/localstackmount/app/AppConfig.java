@@ -1,6 +1,6 @@
 package io.localstackmount.app;
 
-import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.MountOptions;
 import io.localstackmount.api.PluginSettings;
 import io.localstackmount.core.FsConfig;
@@ -51,9 +51,9 @@ final class AppConfig {
     private final Duration metadataTtl;
     private final Duration negativeTtl;
     private final Long metadataEntries;
-    private final Map<HandlerGroup, String> providers;
-    private final Set<HandlerGroup> disabled;
-    private final Map<HandlerGroup, Map<String, String>> settings;
+    private final Map<PluginKind, String> providers;
+    private final Set<PluginKind> disabled;
+    private final Map<PluginKind, Map<String, String>> settings;
     private final List<Path> pluginDirs;
     private final String cachePolicy;
     private final Path cacheDir;
@@ -83,7 +83,7 @@ final class AppConfig {
         this.metadataEntries = b.metadataEntries;
         this.providers = Map.copyOf(b.providers);
         this.disabled = b.disabled.isEmpty() ? Set.of() : Set.copyOf(b.disabled);
-        Map<HandlerGroup, Map<String, String>> s = new EnumMap<>(HandlerGroup.class);
+        Map<PluginKind, Map<String, String>> s = new EnumMap<>(PluginKind.class);
         b.settings.forEach((g, m) -> s.put(g, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m))));
         this.settings = java.util.Collections.unmodifiableMap(s);
         this.pluginDirs = List.copyOf(b.pluginDirs);
@@ -157,21 +157,22 @@ final class AppConfig {
     }
 
     /** The provider name config asks for in {@code group}, or null for the default choice. */
-    String provider(HandlerGroup group) {
-        return providers.get(group);
+    /** The provider config names for {@code kind}, or null for the default (for the cache policy: its name, never null). */
+    String provider(PluginKind kind) {
+        return kind == PluginKind.CACHE ? fsConfig().cachePolicy() : providers.get(kind);
     }
 
-    Map<HandlerGroup, String> providers() {
+    Map<PluginKind, String> providers() {
         return providers;
     }
 
-    Set<HandlerGroup> disabled() {
+    Set<PluginKind> disabled() {
         return disabled;
     }
 
-    /** The settings of {@code group}'s provider, keys without the {@code plugin.GROUP.} prefix. */
-    Map<String, String> settings(HandlerGroup group) {
-        return settings.getOrDefault(group, Map.of());
+    /** The settings config gives {@code kind}'s provider, keys without their prefix ({@link ConfigKeys#settingKey}). */
+    Map<String, String> settings(PluginKind kind) {
+        return kind == PluginKind.CACHE ? cacheSettings : settings.getOrDefault(kind, Map.of());
     }
 
     List<Path> pluginDirs() {
@@ -181,11 +182,6 @@ final class AppConfig {
     /** The cache policy config asks for, or null for core's default. */
     String cachePolicy() {
         return cachePolicy;
-    }
-
-    /** Settings of the cache policy plugin: {@code cache.NAME} keys other than core's, without the prefix. */
-    Map<String, String> cacheSettings() {
-        return cacheSettings;
     }
 
     MountSettings mountSettings() {
@@ -220,7 +216,7 @@ final class AppConfig {
         if (cacheBlockSize != null) {
             b.cacheBlockSize(cacheBlockSize);
         }
-        b.cacheSettings(new PluginSettings(cacheSettings));
+        b.settings(PluginKind.CACHE, new PluginSettings(cacheSettings));
         if (headUnknown != null) {
             b.headUnknown(headUnknown);
         }
@@ -258,9 +254,9 @@ final class AppConfig {
         private Duration metadataTtl;
         private Duration negativeTtl;
         private Long metadataEntries;
-        private final Map<HandlerGroup, String> providers = new EnumMap<>(HandlerGroup.class);
-        private final Set<HandlerGroup> disabled = EnumSet.noneOf(HandlerGroup.class);
-        private final Map<HandlerGroup, Map<String, String>> settings = new EnumMap<>(HandlerGroup.class);
+        private final Map<PluginKind, String> providers = new EnumMap<>(PluginKind.class);
+        private final Set<PluginKind> disabled = EnumSet.noneOf(PluginKind.class);
+        private final Map<PluginKind, Map<String, String>> settings = new EnumMap<>(PluginKind.class);
         private final List<Path> pluginDirs = new ArrayList<>();
         // null = core's defaults (FsConfig says why): policy etag, ~/.cache/localstackmount, 1 GiB, 1 MiB blocks.
         private String cachePolicy;
@@ -360,17 +356,17 @@ final class AppConfig {
             return this;
         }
 
-        Builder provider(HandlerGroup group, String name) {
+        Builder provider(PluginKind group, String name) {
             providers.put(group, name);
             return this;
         }
 
-        Builder disable(HandlerGroup group) {
+        Builder disable(PluginKind group) {
             disabled.add(group);
             return this;
         }
 
-        Builder setting(HandlerGroup group, String key, String value) {
+        Builder setting(PluginKind group, String key, String value) {
             settings.computeIfAbsent(group, g -> new LinkedHashMap<>()).put(key, value);
             return this;
         }

@@ -17,8 +17,6 @@ final class CacheKeys {
     static final String MAX_BYTES = "cache.max-bytes";
     static final String BLOCK_SIZE = "cache.block-size";
     static final List<String> KEYS = List.of(POLICY, DIR, MAX_BYTES, BLOCK_SIZE);
-    /** Package of the built-in cache policies, which take no settings. */
-    static final String BUILT_IN_PACKAGE = "io.localstackmount.plugin.cache.";
 
     private CacheKeys() {
     }

@@ -1,11 +1,9 @@
 package io.localstackmount.app;
 
-import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.PluginKind;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -17,11 +15,13 @@ import java.util.Set;
  *
  * <p>Three families:
  * <pre>
- *   s3.*, embedded*, mount.*, metadata.*, cache.*, plugin-dirs   fixed keys
+ *   s3.*, embedded*, mount.*, metadata.*, cache.*, plugin-dirs   fixed keys (cache.policy selects the cache policy)
  *   cache.NAME (other than core's four)                          settings handed to the cache policy
  *   plugins.GROUP [= provider name], plugins.GROUP.enabled       provider selection per handler group
  *   plugin.GROUP.SETTING                                         settings handed to that group's provider
  * </pre>
+ * Which settings a provider takes, their defaults and why, the provider declares itself
+ * ({@link io.localstackmount.api.HandlerProvider#settings()}); {@link Plugins} checks config against that.
  */
 final class ConfigKeys {
     static final String SELECT_PREFIX = "plugins.";
@@ -44,21 +44,6 @@ final class ConfigKeys {
     /** Values printed as {@code ****} by {@code --print-config} and never logged. */
     static final Set<String> SECRETS = Set.of("s3.secret-key");
 
-    /**
-     * The settings the built-in providers (all named {@code standard}) read, with their defaults in
-     * the form config takes. The plugins own the defaults and the reasons for them; this copy is what
-     * lets a misspelt setting of a built-in fail at start-up, and a test keeps it honest.
-     */
-    static final Map<HandlerGroup, Map<String, String>> STANDARD_SETTINGS = Map.of(
-            HandlerGroup.ATTRS, Map.of(),
-            HandlerGroup.DIRS, Map.of(),
-            HandlerGroup.FILES, ordered("part-size", "8m", "upload-parallelism", "4"),
-            HandlerGroup.RENAME, ordered("max-keys", "1000", "max-bytes", "1g", "parallelism", "16"),
-            HandlerGroup.XATTR, ordered("content-type-rewrite-limit", "64m"));
-
-    /** Settings of any provider that take a byte size; config accepts {@code 8m}, {@code 1g} and hands on plain bytes. */
-    static final Set<String> SIZE_SETTINGS = Set.of("part-size", "max-bytes", "content-type-rewrite-limit");
-
     /** Environment variables with our prefix that are not config keys: the launcher's and docker-compose's. */
     static final Set<String> NOT_CONFIG_ENV = Set.of("LOCALSTACKMOUNT_JAVA_OPTS", "LOCALSTACKMOUNT_DIR",
             "LOCALSTACKMOUNT_UID", "LOCALSTACKMOUNT_GID", "LOCALSTACKMOUNT_HOME");
@@ -66,37 +51,41 @@ final class ConfigKeys {
     private ConfigKeys() {
     }
 
-    private static Map<String, String> ordered(String... pairs) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            m.put(pairs[i], pairs[i + 1]);
-        }
-        return java.util.Collections.unmodifiableMap(m);
+    /** The key that selects {@code kind}'s provider. */
+    static String selectKey(PluginKind kind) {
+        return kind == PluginKind.CACHE ? CacheKeys.POLICY : SELECT_PREFIX + kind.configName();
+    }
+
+    /** The key of setting {@code name} of {@code kind}'s provider. */
+    static String settingKey(PluginKind kind, String name) {
+        return kind == PluginKind.CACHE ? CacheKeys.PREFIX + name : SETTING_PREFIX + kind.configName() + "." + name;
     }
 
     /** Groups that can be switched off; the others the mount cannot do without. */
-    static boolean optional(HandlerGroup group) {
+    static boolean optional(PluginKind group) {
         return !group.required();
     }
 
-    /** Every concrete key there is (plugin settings: those of the built-ins), in documentation order. */
+    /** Every fixed key and provider selection, in documentation order; plugin settings are the providers' own. */
     static List<String> all() {
         List<String> keys = new ArrayList<>(FIXED);
-        for (HandlerGroup g : HandlerGroup.values()) {
+        for (PluginKind g : groups()) {
             keys.add(SELECT_PREFIX + g.configName());
             if (optional(g)) {
                 keys.add(SELECT_PREFIX + g.configName() + ENABLED_SUFFIX);
             }
         }
-        for (HandlerGroup g : HandlerGroup.values()) {
-            STANDARD_SETTINGS.get(g).keySet().forEach(s -> keys.add(SETTING_PREFIX + g.configName() + "." + s));
-        }
         return keys;
     }
 
+    /** The handler groups: the kinds selected with {@code plugins.GROUP} (the cache policy has {@code cache.policy}). */
+    static List<PluginKind> groups() {
+        return java.util.Arrays.stream(PluginKind.values()).filter(k -> k != PluginKind.CACHE).toList();
+    }
+
     /** The group of a {@code plugins.GROUP[.enabled]} or {@code plugin.GROUP.SETTING} key. */
-    static Optional<HandlerGroup> group(String name) {
-        for (HandlerGroup g : HandlerGroup.values()) {
+    static Optional<PluginKind> group(String name) {
+        for (PluginKind g : groups()) {
             if (g.configName().equals(name)) {
                 return Optional.of(g);
             }
@@ -118,7 +107,7 @@ final class ConfigKeys {
             String rest = key.substring(SELECT_PREFIX.length());
             boolean enabled = rest.endsWith(ENABLED_SUFFIX);
             String groupName = enabled ? rest.substring(0, rest.length() - ENABLED_SUFFIX.length()) : rest;
-            Optional<HandlerGroup> group = group(groupName);
+            Optional<PluginKind> group = group(groupName);
             if (group.isPresent()) {
                 if (enabled && !optional(group.get())) {
                     throw new ConfigException(key + " (" + source + "): the " + groupName
@@ -169,10 +158,14 @@ final class ConfigKeys {
                 return Optional.of(key);
             }
         }
+        String cachePrefix = ENV_PREFIX + "CACHE_";
+        if (variable.startsWith(cachePrefix) && variable.length() > cachePrefix.length()) {
+            return Optional.of(CacheKeys.PREFIX + variable.substring(cachePrefix.length()).toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
         String settingPrefix = ENV_PREFIX + "PLUGIN_";
         if (variable.startsWith(settingPrefix)) {
             String rest = variable.substring(settingPrefix.length()).toLowerCase(Locale.ROOT);
-            for (HandlerGroup g : HandlerGroup.values()) {
+            for (PluginKind g : groups()) {
                 if (rest.startsWith(g.configName() + "_") && rest.length() > g.configName().length() + 1) {
                     return Optional.of(SETTING_PREFIX + g.configName() + "." + rest.substring(g.configName().length() + 1).replace('_', '-'));
                 }

@@ -1,6 +1,6 @@
 package io.localstackmount.app;
 
-import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.app.ConfigSources.Level;
 import io.localstackmount.app.ConfigSources.Setting;
 import io.localstackmount.s3.S3ConfigResolver;
@@ -87,7 +87,7 @@ final class ConfigLoader {
         sources.effective().forEach((key, s) -> {
             if (CacheKeys.isPolicySetting(key)) {
                 String name = key.substring(CacheKeys.PREFIX.length());
-                b.cacheSetting(name, ConfigKeys.SIZE_SETTINGS.contains(name) ? String.valueOf(parse(s, ConfigLoader::size, s.value())) : s.value());
+                b.cacheSetting(name, s.value());
             }
         });
         plugins(b);
@@ -113,12 +113,12 @@ final class ConfigLoader {
             if (key.startsWith(ConfigKeys.SELECT_PREFIX)) {
                 String rest = key.substring(ConfigKeys.SELECT_PREFIX.length());
                 if (rest.endsWith(ConfigKeys.ENABLED_SUFFIX)) {
-                    HandlerGroup group = ConfigKeys.group(rest.substring(0, rest.length() - ConfigKeys.ENABLED_SUFFIX.length())).orElseThrow();
+                    PluginKind group = ConfigKeys.group(rest.substring(0, rest.length() - ConfigKeys.ENABLED_SUFFIX.length())).orElseThrow();
                     if (!parse(s, ConfigLoader::bool, s.value())) {
                         b.disable(group);
                     }
                 } else {
-                    HandlerGroup group = ConfigKeys.group(rest).orElseThrow();
+                    PluginKind group = ConfigKeys.group(rest).orElseThrow();
                     if (s.value().isBlank()) {
                         throw new ConfigException(s.describe() + ": name a provider, or remove the key for the default");
                     }
@@ -127,10 +127,9 @@ final class ConfigLoader {
             } else if (key.startsWith(ConfigKeys.SETTING_PREFIX)) {
                 String rest = key.substring(ConfigKeys.SETTING_PREFIX.length());
                 int dot = rest.indexOf('.');
-                HandlerGroup group = ConfigKeys.group(rest.substring(0, dot)).orElseThrow();
+                PluginKind group = ConfigKeys.group(rest.substring(0, dot)).orElseThrow();
                 String name = rest.substring(dot + 1);
-                String value = ConfigKeys.SIZE_SETTINGS.contains(name) ? String.valueOf(parse(s, ConfigLoader::size, s.value())) : s.value();
-                b.setting(group, name, value);
+                b.setting(group, name, s.value()); // checked against what the provider declares, once it is known
             }
         }
     }

@@ -1,6 +1,6 @@
 package io.localstackmount.app;
 
-import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.HandlerProvider;
 import io.localstackmount.core.FsConfig;
 import io.localstackmount.core.PluginRegistry;
@@ -24,17 +24,19 @@ final class ConfigPrinter {
 
     private final AppConfig config;
     private final ConfigSources sources;
+    private final Plugins plugins;
     private final PluginRegistry registry;
     private final List<String[]> lines = new ArrayList<>();
 
-    private ConfigPrinter(AppConfig config, ConfigSources sources, PluginRegistry registry) {
+    private ConfigPrinter(AppConfig config, ConfigSources sources, Plugins plugins) {
         this.config = config;
         this.sources = sources;
-        this.registry = registry;
+        this.plugins = plugins;
+        this.registry = plugins.registry();
     }
 
-    static String print(AppConfig config, ConfigSources sources, PluginRegistry registry) {
-        return new ConfigPrinter(config, sources, registry).render();
+    static String print(AppConfig config, ConfigSources sources, Plugins plugins) {
+        return new ConfigPrinter(config, sources, plugins).render();
     }
 
     private String render() {
@@ -102,8 +104,6 @@ final class ConfigPrinter {
         line(CacheKeys.DIR, path(fs.cacheDir()), source(CacheKeys.DIR, "default"));
         line(CacheKeys.MAX_BYTES, size(fs.cacheMaxBytes()), source(CacheKeys.MAX_BYTES, "default"));
         line(CacheKeys.BLOCK_SIZE, size(fs.cacheBlockSize()), source(CacheKeys.BLOCK_SIZE, "default"));
-        config.cacheSettings().forEach((name, value) -> line(CacheKeys.PREFIX + name,
-                ConfigKeys.SIZE_SETTINGS.contains(name) ? sizeText(value) : value, source(CacheKeys.PREFIX + name, "?")));
 
         if (config.pluginDirs().isEmpty()) {
             unset(ConfigKeys.PLUGIN_DIRS, "no plugin folder");
@@ -111,10 +111,10 @@ final class ConfigPrinter {
             line(ConfigKeys.PLUGIN_DIRS, config.pluginDirs().stream().map(Path::toString).collect(Collectors.joining(":")),
                     "--plugin-dir, then " + ConfigKeys.PLUGIN_DIRS + ", then the user's plugins folder");
         }
-        for (HandlerGroup group : HandlerGroup.values()) {
+        for (PluginKind group : ConfigKeys.groups()) {
             plugin(group);
         }
-        for (HandlerGroup group : HandlerGroup.values()) {
+        for (PluginKind group : PluginKind.values()) {
             settings(group);
         }
 
@@ -131,7 +131,7 @@ final class ConfigPrinter {
         return out.toString();
     }
 
-    private void plugin(HandlerGroup group) {
+    private void plugin(PluginKind group) {
         String key = ConfigKeys.SELECT_PREFIX + group.configName();
         if (config.disabled().contains(group)) {
             unset(key, "the group is off");
@@ -154,25 +154,14 @@ final class ConfigPrinter {
         }
     }
 
-    private void settings(HandlerGroup group) {
-        Map<String, String> set = config.settings(group);
-        Map<String, String> all = new java.util.LinkedHashMap<>();
-        boolean builtIn = false;
-        if (!config.disabled().contains(group)) {
-            try {
-                builtIn = registry.select(group, config.provider(group)).map(Plugins::isBuiltIn).orElse(false);
-            } catch (IllegalStateException e) {
-                builtIn = false;
-            }
-        }
-        if (builtIn) {
-            all.putAll(ConfigKeys.STANDARD_SETTINGS.get(group));
-        }
-        all.putAll(set);
+    /** Every setting the selected provider of {@code kind} is created with: config's, else its declared default. */
+    private void settings(PluginKind kind) {
+        Map<String, String> given = config.settings(kind);
+        Map<String, String> all = plugins.selected(config, kind)
+                .map(provider -> Plugins.effectiveSettings(provider, given)).orElse(given);
         for (Map.Entry<String, String> e : all.entrySet()) {
-            String key = ConfigKeys.SETTING_PREFIX + group.configName() + "." + e.getKey();
-            String value = ConfigKeys.SIZE_SETTINGS.contains(e.getKey()) ? sizeText(e.getValue()) : e.getValue();
-            line(key, value, source(key, "default of the standard provider"));
+            String key = ConfigKeys.settingKey(kind, e.getKey());
+            line(key, e.getValue(), source(key, "default of the " + kind.configName() + " provider"));
         }
     }
 

@@ -60,7 +60,7 @@ public final class Main {
                 return 0;
             }
             if (options.printConfig()) {
-                System.out.print(ConfigPrinter.print(config, sources, plugins.registry()));
+                System.out.print(ConfigPrinter.print(config, sources, plugins));
                 plugins.validate(config, sources);
                 return 0;
             }

@@ -114,7 +114,7 @@ final class MountCommand {
         }
         ObjectStore store = ScopedObjectStore.wrap(s3Store, config.scope());
         try {
-            filesystem = Filesystem.create(store, config.fsConfig(), plugins.registry(), plugins.cachePolicies());
+            filesystem = Filesystem.create(store, config.fsConfig(), plugins.registry());
         } catch (IllegalArgumentException | IllegalStateException e) {
             // A plugin that rejects its settings, or config that core refuses: a configuration mistake.
             store.close();

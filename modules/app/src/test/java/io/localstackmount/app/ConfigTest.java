@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.core.FsConfig;
 import io.localstackmount.core.PluginRegistry;
 import io.localstackmount.s3.S3StoreConfig;
@@ -186,8 +186,8 @@ class ConfigTest {
             assertEquals(Duration.ofMillis(500), c.fsConfig().metadataTtl());
             assertEquals(Duration.ofMinutes(1), c.busyTimeout());
             assertEquals(0027, c.umask());
-            assertEquals(String.valueOf(2L << 30), c.settings(HandlerGroup.RENAME).get("max-bytes"));
-            assertEquals(String.valueOf(16L << 20), c.settings(HandlerGroup.FILES).get("part-size"));
+            assertEquals(String.valueOf(2L << 30), c.settings(PluginKind.RENAME).get("max-bytes"));
+            assertEquals(String.valueOf(16L << 20), c.settings(PluginKind.FILES).get("part-size"));
             assertTrue(c.readOnly());
             assertTrue(c.fsConfig().options().readOnly());
             assertEquals(8, c.s3().maxConnections());
@@ -208,13 +208,13 @@ class ConfigTest {
         void plugins() {
             AppConfig c = load("--set", "plugins.xattr=checksums", "--set", "plugins.rename.enabled=false",
                     "--set", "plugin.xattr.algorithms=md5");
-            assertEquals("checksums", c.provider(HandlerGroup.XATTR));
-            assertEquals(java.util.Set.of(HandlerGroup.RENAME), c.disabled());
-            assertEquals(Map.of("algorithms", "md5"), c.settings(HandlerGroup.XATTR));
+            assertEquals("checksums", c.provider(PluginKind.XATTR));
+            assertEquals(java.util.Set.of(PluginKind.RENAME), c.disabled());
+            assertEquals(Map.of("algorithms", "md5"), c.settings(PluginKind.XATTR));
             FsConfig fs = c.fsConfig();
-            assertEquals("checksums", fs.providers().get(HandlerGroup.XATTR));
-            assertTrue(fs.disabled().contains(HandlerGroup.RENAME));
-            assertEquals("md5", fs.settingsOf(HandlerGroup.XATTR).get("algorithms", null));
+            assertEquals("checksums", fs.providers().get(PluginKind.XATTR));
+            assertTrue(fs.disabled().contains(PluginKind.RENAME));
+            assertEquals("md5", fs.settingsOf(PluginKind.XATTR).get("algorithms", null));
         }
 
         @Test
@@ -366,7 +366,7 @@ class ConfigTest {
             AppConfig again = load("--config", saved.toString());
             assertEquals(c.umask(), again.umask());
             assertEquals(c.fsConfig().metadataTtl(), again.fsConfig().metadataTtl());
-            assertEquals(c.settings(HandlerGroup.RENAME).get("max-keys"), again.settings(HandlerGroup.RENAME).get("max-keys"));
+            assertEquals(c.settings(PluginKind.RENAME).get("max-keys"), again.settings(PluginKind.RENAME).get("max-keys"));
             assertEquals(c.mountPoint(), again.mountPoint());
         }
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.HandlerProvider;
 import io.localstackmount.api.XattrProvider;
 import io.localstackmount.core.PluginRegistry;
@@ -43,7 +43,7 @@ class PluginLayerTest {
         return PluginRegistry.load(result.layer(), PluginLayerTest.class.getClassLoader(), result.problems());
     }
 
-    private static List<String> names(PluginRegistry registry, HandlerGroup group) {
+    private static List<String> names(PluginRegistry registry, PluginKind group) {
         return registry.providers(group).stream().map(HandlerProvider::name).sorted().collect(Collectors.toList());
     }
 
@@ -74,14 +74,14 @@ class PluginLayerTest {
         PluginLayer.Result result = PluginLayer.load(List.of(example.getParent()), getClass().getClassLoader());
         assertEquals(Map.of("io.localstackmount.example.checksums", example), result.jars());
         PluginRegistry registry = registry(result);
-        assertEquals(List.of("checksums", "standard"), names(registry, HandlerGroup.XATTR));
-        HandlerProvider<?> checksums = registry.select(HandlerGroup.XATTR, "checksums").orElseThrow();
+        assertEquals(List.of("checksums", "standard"), names(registry, PluginKind.XATTR));
+        HandlerProvider<?> checksums = registry.select(PluginKind.XATTR, "checksums").orElseThrow();
         assertTrue(checksums instanceof XattrProvider);
         assertEquals("io.localstackmount.example.checksums", PluginRegistry.moduleName(checksums));
         assertEquals(example.toString(), PluginRegistry.location(checksums).orElseThrow());
         // the other groups still have exactly their built-in
-        assertEquals(List.of("standard"), names(registry, HandlerGroup.RENAME));
-        assertEquals("standard", registry.select(HandlerGroup.XATTR, null).orElseThrow().name());
+        assertEquals(List.of("standard"), names(registry, PluginKind.RENAME));
+        assertEquals("standard", registry.select(PluginKind.XATTR, null).orElseThrow().name());
     }
 
     @Nested
@@ -95,7 +95,7 @@ class PluginLayerTest {
             PluginLayer.Result result = PluginLayer.load(List.of(dir), getClass().getClassLoader());
             assertEquals(1, result.problems().size(), result.problems().toString());
             assertTrue(result.problems().get(0).startsWith(dir.resolve("aaa-garbage.jar") + ": "), result.problems().toString());
-            assertEquals(List.of("checksums", "standard"), names(registry(result), HandlerGroup.XATTR));
+            assertEquals(List.of("checksums", "standard"), names(registry(result), PluginKind.XATTR));
         }
 
         @Test
@@ -111,7 +111,7 @@ class PluginLayerTest {
             assertEquals(1, result.problems().size(), result.problems().toString());
             assertTrue(result.problems().get(0).startsWith(wants + ": ") && result.problems().get(0).contains("needy"),
                     result.problems().toString());
-            assertEquals(List.of("checksums", "standard"), names(registry(result), HandlerGroup.XATTR));
+            assertEquals(List.of("checksums", "standard"), names(registry(result), PluginKind.XATTR));
         }
 
         @Test
@@ -122,7 +122,7 @@ class PluginLayerTest {
             PluginLayer.Result result = PluginLayer.load(List.of(dir), getClass().getClassLoader());
             assertEquals(List.of(dir.resolve("b.jar") + ": module io.localstackmount.example.checksums is already loaded from "
                     + dir.resolve("a.jar") + "; skipped"), result.problems());
-            assertEquals(List.of("checksums", "standard"), names(registry(result), HandlerGroup.XATTR));
+            assertEquals(List.of("checksums", "standard"), names(registry(result), PluginKind.XATTR));
         }
 
         @Test
@@ -136,8 +136,8 @@ class PluginLayerTest {
             assertEquals(1, registry.failures().size());
             assertTrue(registry.failures().get(0).toString().contains(jar.toString()), registry.failures().toString());
             assertTrue(registry.failures().get(0).toString().contains("no luck"), registry.failures().toString());
-            assertEquals("standard", registry.select(HandlerGroup.XATTR, null).orElseThrow().name());
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry.select(HandlerGroup.XATTR, "boom"));
+            assertEquals("standard", registry.select(PluginKind.XATTR, null).orElseThrow().name());
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry.select(PluginKind.XATTR, "boom"));
             assertTrue(e.getMessage().contains("no luck") && e.getMessage().contains(jar.toString()), e.getMessage());
         }
     }
@@ -154,7 +154,7 @@ class PluginLayerTest {
                 "META-INF/services/io.localstackmount.api.XattrProvider", "plain.P\n"), dir.resolve("plain-plugin.jar"));
         PluginLayer.Result result = PluginLayer.load(List.of(dir), getClass().getClassLoader());
         assertTrue(result.problems().isEmpty(), result.problems().toString());
-        assertEquals(List.of("plain", "standard"), names(registry(result), HandlerGroup.XATTR));
+        assertEquals(List.of("plain", "standard"), names(registry(result), PluginKind.XATTR));
     }
 
     @Test
@@ -162,7 +162,7 @@ class PluginLayerTest {
     void nameClash(@TempDir Path dir) {
         Path jar = PluginJars.build(xattrPlugin("clash", "clash", "standard", ""), dir.resolve("clash.jar"));
         PluginRegistry registry = registry(PluginLayer.load(List.of(dir), getClass().getClassLoader()));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry.select(HandlerGroup.XATTR, null));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> registry.select(PluginKind.XATTR, null));
         assertTrue(e.getMessage().contains("two xattr providers are named 'standard'"), e.getMessage());
         assertTrue(e.getMessage().contains(jar.toString()), e.getMessage());
     }

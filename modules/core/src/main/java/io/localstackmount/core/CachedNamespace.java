@@ -4,9 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.localstackmount.api.Errno;
 import io.localstackmount.api.FolderState;
-import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
 import io.localstackmount.api.ListPage;
 import io.localstackmount.api.Listing;
@@ -23,29 +21,37 @@ import io.localstackmount.api.PosixMetadata;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Paths to nodes and folder listings over an {@link ObjectStore}, with two Caffeine caches:
- * {@code nodes} (path to node, or to "absent" for the negative cache) and {@code folders} (path to
- * its full listing). A listing fills the node cache of every entry, so {@code ls -l} costs the
- * listing's pages and nothing per entry.
+ * What the mount shows: paths to nodes and folder listings over an {@link ObjectStore}, with two
+ * Caffeine caches, {@code nodes} (path to node, or to "absent" for the negative cache) and
+ * {@code folders} (path to its listing), and the metadata of objects by version ({@link KnownMetadata}).
+ * Core's {@link CoreStorage} tells it of every change the mount makes, and {@link ObservedSource}
+ * of every version a read saw; nothing else changes it.
  *
  * <p>Mapping rules: a folder is a key prefix ({@code dir/...}) or a marker object {@code dir/}; a
  * folder shadows an object of the same name; listed names that cannot be path segments are hidden
  * (see {@link KeyNames}), each with one warning. Unsaved files of open handles are overlaid on
  * what S3 says, so a file being written is visible with its local size.
  *
- * <p>Expiry: nodes live {@code ttl} from when they were learnt. A listing lives {@code ttl} from when
- * it was fetched; patching it after a local change does not extend that, so changes made by other
- * clients still show within the TTL.
+ * <p>Freshness (docs/CACHING.md): {@link #list} asks S3 every time, so the next {@code ls} shows
+ * what another client created or removed. Lookups of names are answered from the node cache or the
+ * folder's last listing for {@code ttl}; a name absent from an older listing is asked of S3 alone.
+ *
+ * <p>Attributes: listings carry no user metadata. An entry whose version's metadata is not known
+ * gets it with a HEAD the first time it is looked up, together with every other such entry of its
+ * listing ({@link HeadBatch}), so {@code ls -l} of a folder costs its listing plus one HEAD per
+ * unknown entry, sent in parallel, and {@code find} costs listings only. What is learnt is kept by
+ * version, on disk across mounts when a journal is configured.
  */
 public final class CachedNamespace implements Namespace {
     private static final Logger LOG = LoggerFactory.getLogger(CachedNamespace.class);
@@ -55,6 +61,11 @@ public final class CachedNamespace implements Namespace {
      * once however much is below it; 100 of them is already unusual.
      */
     private static final int LOOKUP_PAGE = 100;
+    /**
+     * HEADs in flight for one listing: enough to hide the round trip on loopback and nearby S3
+     * (1,000 entries in well under a second), leaving most of the store's 64 connections to others.
+     */
+    static final int HEAD_LANES = 16;
 
     private final ObjectStore store;
     private final OpenFiles openFiles;
@@ -63,53 +74,43 @@ public final class CachedNamespace implements Namespace {
     private final Clock clock;
     private final Instant mountTime;
     private final Ticker ticker;
-    private final long ttlNanos;
+    private final Executor headExecutor;
     private final Cache<FsPath, Optional<Node>> nodes;
     private final Cache<FsPath, Folder> folders;
-    /**
-     * Attributes of folders whose marker this mount wrote (mkdir, chmod): listings show a folder as a
-     * common prefix, without its marker, so they cannot tell. Not by version: a marker's ETag is
-     * the same for every empty body.
-     */
-    private final Cache<FsPath, Node> folderAttributes;
-    /** User metadata seen by HEAD or written here, by object version: listings do not carry it. */
-    private final Cache<String, Map<String, String>> metadataByVersion;
+    private final KnownMetadata metadata;
     private final WarnOnce hiddenKeys = new WarnOnce(LOG);
 
     /**
-     * A folder's listing: entries by name, whether its marker exists, when it was fetched, and
-     * whether it is complete. An incomplete one is the first page of a large folder, fetched for a
-     * lookup: it fills the node cache but answers nothing about names it does not hold.
+     * A folder's listing: entries by name, whether its marker exists, when it was fetched, whether
+     * it is complete, and the names whose metadata is not known, with the batch that learns it. An
+     * incomplete one is the first page of a large folder, fetched for a lookup: it fills the node
+     * cache but answers nothing about names it does not hold.
      */
     private record Folder(TreeMap<String, Node> entries, boolean hasMarker, long fetchedNanos, boolean complete,
-                          Set<String> metadataUnknown) {
+                          Set<String> metadataUnknown, HeadBatch heads) {
         Folder with(String name, Node node) {
             TreeMap<String, Node> copy = new TreeMap<>(entries);
             copy.put(name, node);
-            return new Folder(copy, hasMarker, fetchedNanos, complete, without(metadataUnknown, name));
+            return new Folder(copy, hasMarker, fetchedNanos, complete, metadataUnknown, heads);
         }
 
         Folder without(String name) {
             TreeMap<String, Node> copy = new TreeMap<>(entries);
             copy.remove(name);
-            return new Folder(copy, hasMarker, fetchedNanos, complete, without(metadataUnknown, name));
+            return new Folder(copy, hasMarker, fetchedNanos, complete, metadataUnknown, heads);
         }
 
         Folder withMarker() {
-            return new Folder(entries, true, fetchedNanos, complete, metadataUnknown);
-        }
-
-        private static Set<String> without(Set<String> names, String name) {
-            if (!names.contains(name)) {
-                return names;
-            }
-            Set<String> copy = new HashSet<>(names);
-            copy.remove(name);
-            return copy;
+            return new Folder(entries, true, fetchedNanos, complete, metadataUnknown, heads);
         }
     }
 
-    public CachedNamespace(ObjectStore store, OpenFiles openFiles, FsConfig config, Clock clock, Ticker ticker) {
+    /**
+     * @param journal      where metadata learnt outlives the mount, or null
+     * @param headExecutor runs the HEADs of {@link HeadBatch}es
+     */
+    public CachedNamespace(ObjectStore store, OpenFiles openFiles, FsConfig config, Clock clock, Ticker ticker,
+                           MetadataJournal journal, Executor headExecutor) {
         this.store = store;
         this.openFiles = openFiles;
         this.options = config.options();
@@ -117,9 +118,10 @@ public final class CachedNamespace implements Namespace {
         this.clock = clock;
         this.mountTime = clock.instant();
         this.ticker = ticker;
-        this.ttlNanos = config.metadataTtl().toNanos();
+        this.headExecutor = headExecutor;
+        this.metadata = new KnownMetadata(config.cacheEntries(), journal);
+        long ttl = config.metadataTtl().toNanos();
         long negativeNanos = config.negativeTtl().toNanos();
-        long ttl = ttlNanos;
         this.nodes = Caffeine.newBuilder()
                 .maximumSize(config.cacheEntries())
                 .ticker(ticker)
@@ -161,9 +163,9 @@ public final class CachedNamespace implements Namespace {
                     }
                 })
                 .build();
-        this.metadataByVersion = Caffeine.newBuilder().maximumSize(config.cacheEntries()).build();
-        this.folderAttributes = Caffeine.newBuilder().maximumSize(config.cacheEntries() / 10 + 1).build();
     }
+
+    // ---- Namespace: what handlers ask -------------------------------------------------------------
 
     @Override
     public Optional<Node> find(FsPath path) {
@@ -193,14 +195,22 @@ public final class CachedNamespace implements Namespace {
             listedNow = parent.fetchedNanos() >= before;
         }
         if (parent != null && parent.complete()) {
-            Node entry = parent.entries().get(path.name());
-            if (entry != null || listedNow) {
-                Optional<Node> fromListing = Optional.ofNullable(entry);
-                if (headUnknown && parent.metadataUnknown().contains(path.name())) {
-                    fromListing = store.head(path.bucket(), path.key()).map(info -> nodeOf(path, info));
+            String name = path.name();
+            if (parent.entries().containsKey(name)) {
+                if (headUnknown && parent.metadataUnknown().contains(name)) {
+                    parent.heads().await(name); // fills the node cache
+                    Optional<Node> learnt = nodes.getIfPresent(path);
+                    if (learnt != null) {
+                        return learnt;
+                    }
                 }
+                Optional<Node> fromListing = Optional.of(parent.entries().get(name));
                 nodes.put(path, fromListing);
                 return fromListing;
+            }
+            if (listedNow) {
+                nodes.put(path, Optional.empty());
+                return Optional.empty();
             }
             // Absent from an older listing: another client (the test run, aws-cli) may have written
             // it since, so ask for this name alone; the answer is then cached like any other.
@@ -216,10 +226,16 @@ public final class CachedNamespace implements Namespace {
 
     @Override
     public List<Node> list(FsPath path) {
-        Folder folder = folders.getIfPresent(path);
-        if (folder == null || !folder.complete()) {
-            folder = fetchFolder(path);
-            folders.put(path, folder);
+        Folder before = folders.getIfPresent(path);
+        Folder folder = fetchFolder(path);
+        folders.put(path, folder);
+        if (before != null) {
+            // Names another client removed since: forget them now rather than after the TTL.
+            for (String gone : before.entries().keySet()) {
+                if (!folder.entries().containsKey(gone)) {
+                    nodes.invalidate(path.child(gone));
+                }
+            }
         }
         // Files being written show their local size, once each however many handles they have.
         TreeMap<String, Node> result = new TreeMap<>(folder.entries());
@@ -231,14 +247,12 @@ public final class CachedNamespace implements Namespace {
 
     @Override
     public FolderState folderState(FsPath path) {
-        Folder cached = folders.getIfPresent(path);
         boolean openChildren = openFiles.openIn(path).stream().anyMatch(f -> f.unsavedNode().isPresent());
-        if (cached != null && cached.complete()) {
-            return new FolderState(cached.entries().isEmpty() && !openChildren, cached.hasMarker() || path.isBucket());
-        }
         if (path.isRoot()) {
             return new FolderState(false, true);
         }
+        // Asked of S3 every time: rmdir and rename over a folder must not trust a listing another
+        // client may have outdated.
         String prefix = path.childPrefix();
         ListPage page = store.listPage(path.bucket(), prefix, null, 2);
         boolean hasMarker = page.objects().stream().anyMatch(o -> o.key().equals(prefix));
@@ -248,115 +262,151 @@ public final class CachedNamespace implements Namespace {
     }
 
     @Override
-    public void created(FsPath path, Node node) {
+    public Node nodeOf(FsPath path, ObjectInfo object) {
+        Map<String, String> meta = object.metadata();
+        if (meta == null) {
+            meta = metadata.of(path.bucket(), object).orElse(null);
+        } else {
+            metadata.learnt(path.bucket(), object);
+        }
+        return nodeOf(path, object, meta);
+    }
+
+    /** The node the mount shows for the root and for folders with no stored attributes. */
+    Node folderNode(FsPath path, Instant mtime) {
+        return new Node(path.name(), NodeType.DIRECTORY, 0, mtime, options.folderMode(), options.uid(), options.gid(), null);
+    }
+
+    // ---- What core tells it -----------------------------------------------------------------------
+
+    /** A write of this mount stored {@code object} at {@code path} with {@code written} as its user metadata. */
+    Node stored(FsPath path, ObjectInfo object, Map<String, String> written) {
+        metadata.wrote(path.bucket(), object.key(), object.etag(), object.size(), written);
+        Node node = nodeOf(path, object, written);
+        created(path, node);
+        return node;
+    }
+
+    /** This mount wrote {@code folder}'s marker with {@code written} as its metadata. */
+    Node storedMarker(FsPath folder, ObjectInfo marker, Map<String, String> written) {
+        metadata.wrote(folder.bucket(), folder.markerKey(), marker.etag(), marker.size(), written);
+        Node node = folderNodeOf(folder, marker.etag(), written, marker.lastModified());
+        folders.asMap().computeIfPresent(folder, (p, f) -> f.withMarker());
+        created(folder, node);
+        return node;
+    }
+
+    /** A local change made {@code path} exist as {@code node}: remember it and patch the parent's listing. */
+    void created(FsPath path, Node node) {
         nodes.put(path, Optional.of(node));
-        if (node.etag() != null && !path.isBucket()) {
-            // Remember what we wrote so that later listings of this version keep its attributes.
-            rememberMetadata(path, node);
-        }
-        if (node.isDirectory() && path.isObject() && node.etag() != null) {
-            // A folder node with an ETag was stored as a marker (mkdir, chmod of an implicit folder).
-            folders.asMap().computeIfPresent(path, (p, folder) -> folder.withMarker());
-            folderAttributes.put(path, node);
-        }
         folders.asMap().computeIfPresent(path.parent(), (p, folder) -> folder.with(path.name(), node));
     }
 
-    @Override
-    public void removed(FsPath path) {
+    /** A local change removed {@code path}: remember its absence and patch the parent's listing. */
+    void removed(FsPath path) {
         nodes.put(path, Optional.empty());
-        folderAttributes.invalidate(path);
         forgetBelow(path);
         folders.asMap().computeIfPresent(path.parent(), (p, folder) -> folder.without(path.name()));
     }
 
-    @Override
-    public void keepFolder(FsPath folder) {
-        if (!folder.isObject()) {
-            return;
-        }
-        FolderState state = folderState(folder);
-        if (state.empty() && !state.hasMarker()) {
-            Node node = folderNode(folder, clock.instant());
-            ObjectInfo marker = store.put(folder.bucket(), folder.markerKey(), new byte[0],
-                    PosixMetadata.of(Map.of(), NodeType.DIRECTORY, node.mode(), node.uid(), node.gid(), node.mtime()),
-                    "application/x-directory");
-            LOG.debug("wrote marker {} so that the emptied folder stays", marker.key());
-            folders.asMap().computeIfPresent(folder, (p, f) -> f.withMarker());
-            nodes.put(folder, Optional.of(node.withEtag(marker.etag())));
-        }
-    }
-
-    @Override
-    public void invalidate(FsPath path) {
+    /** Forgets what is cached about {@code path}, everything below it and its parent's listing. */
+    void invalidate(FsPath path) {
         nodes.invalidate(path);
         forgetBelow(path);
         folders.invalidate(path.parent());
         nodes.invalidate(path.parent());
     }
 
+    /**
+     * A read saw {@code object} at {@code path} (a HEAD or a GET): learn its metadata, and when it
+     * is another version than the node shown, show this one.
+     */
+    void observed(FsPath path, ObjectInfo object) {
+        if (object.metadata() != null) {
+            metadata.learnt(path.bucket(), object);
+        }
+        Optional<Node> shown = nodes.getIfPresent(path);
+        if (shown != null && shown.isPresent() && !shown.get().isDirectory()
+                && (!object.etag().equals(shown.get().etag()) || object.size() != shown.get().size())) {
+            created(path, nodeOf(path, object));
+        }
+    }
+
+    /** A read found nothing at {@code path}: another client removed it. */
+    void observedMissing(FsPath path) {
+        Optional<Node> shown = nodes.getIfPresent(path);
+        if (shown != null && shown.isPresent() && !shown.get().isDirectory()) {
+            removed(path);
+        }
+    }
+
+    /**
+     * Keeps {@code folder} in existence after a removal inside it: S3 has no folders, so when the
+     * last key below an implicit folder goes, this writes its marker, as a local disk would keep it.
+     */
+    void keepFolder(FsPath folder) {
+        if (!folder.isObject()) {
+            return;
+        }
+        FolderState state = folderState(folder);
+        if (state.empty() && !state.hasMarker()) {
+            Node node = find(folder).filter(Node::isDirectory).orElseGet(() -> folderNode(folder, clock.instant()));
+            Map<String, String> meta = PosixMetadata.of(Map.of(), NodeType.DIRECTORY, node.mode(), node.uid(), node.gid(), node.mtime());
+            ObjectInfo marker = store.put(folder.bucket(), folder.markerKey(), new byte[0], meta, "application/x-directory");
+            LOG.debug("wrote marker {} so that the emptied folder stays", marker.key());
+            storedMarker(folder, marker, meta);
+        }
+    }
+
+    /** Drops every cached node, listing and metadata record of this mount, e.g. after the endpoint came back from a restart. */
+    public void clear() {
+        nodes.invalidateAll();
+        folders.invalidateAll();
+        metadata.clear();
+    }
+
+    // ---- Internals --------------------------------------------------------------------------------
+
     private void forgetBelow(FsPath path) {
         folders.invalidate(path);
-        folderAttributes.asMap().keySet().removeIf(p -> !p.equals(path) && path.contains(p));
         nodes.asMap().keySet().removeIf(p -> !p.equals(path) && path.contains(p));
         folders.asMap().keySet().removeIf(path::contains);
     }
 
-    @Override
-    public Node nodeOf(FsPath path, ObjectInfo object) {
-        Map<String, String> meta = object.metadata();
-        if (meta == null) {
-            meta = metadataByVersion.getIfPresent(versionKey(path.bucket(), object));
-        } else {
-            metadataByVersion.put(versionKey(path.bucket(), object), meta);
-        }
+    private Node nodeOf(FsPath path, ObjectInfo object, Map<String, String> meta) {
         NodeType type = PosixMetadata.type(meta, NodeType.FILE);
+        if (type == NodeType.DIRECTORY) {
+            // s3fs also writes a folder as an object without the slash whose mode says S_IFDIR.
+            return folderNodeOf(path, object.etag(), meta, object.lastModified());
+        }
         int mode = PosixMetadata.mode(meta);
         int uid = PosixMetadata.uid(meta);
         int gid = PosixMetadata.gid(meta);
         Instant mtime = PosixMetadata.mtime(meta);
-        int defaultMode = type == NodeType.DIRECTORY ? options.folderMode() : options.fileMode();
-        return new Node(path.name(), type, type == NodeType.DIRECTORY ? 0 : object.size(),
+        return new Node(path.name(), type, object.size(),
                 mtime != null ? mtime : object.lastModified(),
-                mode >= 0 ? mode & 07777 : (type == NodeType.SYMLINK ? 0777 : defaultMode),
+                mode >= 0 ? mode & 07777 : (type == NodeType.SYMLINK ? 0777 : options.fileMode()),
                 uid >= 0 ? uid : options.uid(), gid >= 0 ? gid : options.gid(), object.etag());
     }
 
-    @Override
-    public Node folderNode(FsPath path, Instant mtime) {
-        return new Node(path.name(), NodeType.DIRECTORY, 0, mtime, options.folderMode(), options.uid(), options.gid(), null);
-    }
-
-    /** A folder's node: the attributes last stored in its marker through this mount, else the defaults. */
-    private Node knownFolder(FsPath path) {
-        Node known = folderAttributes.getIfPresent(path);
-        return known != null ? known : folderNode(path, mountTime);
-    }
-
-    private Node folderNodeFromMarker(FsPath path, ObjectInfo marker) {
-        Map<String, String> meta = marker.metadata() != null ? marker.metadata()
-                : metadataByVersion.getIfPresent(versionKey(path.bucket(), marker));
-        if (meta == null) {
-            return knownFolder(path);
-        }
+    /** A folder's node from its marker's metadata ({@code meta} null or empty: the defaults). */
+    private Node folderNodeOf(FsPath path, String etag, Map<String, String> meta, Instant markerModified) {
         int mode = PosixMetadata.mode(meta);
         int uid = PosixMetadata.uid(meta);
         int gid = PosixMetadata.gid(meta);
         Instant mtime = PosixMetadata.mtime(meta);
-        return new Node(path.name(), NodeType.DIRECTORY, 0, mtime != null ? mtime : marker.lastModified(),
+        return new Node(path.name(), NodeType.DIRECTORY, 0,
+                mtime != null ? mtime : markerModified != null ? markerModified : mountTime,
                 mode >= 0 ? mode & 07777 : options.folderMode(),
-                uid >= 0 ? uid : options.uid(), gid >= 0 ? gid : options.gid(), marker.etag());
+                uid >= 0 ? uid : options.uid(), gid >= 0 ? gid : options.gid(),
+                etag == null || etag.equals(KnownMetadata.NO_MARKER) ? null : etag);
     }
 
-    private void rememberMetadata(FsPath path, Node node) {
-        // Keyed like versionKey(): the etag plus the size identify the version we just wrote.
-        String key = node.isDirectory() ? path.markerKey() : path.key();
-        metadataByVersion.put(path.bucket() + "\n" + key + "\n" + node.etag() + "\n" + node.size(),
-                PosixMetadata.of(Map.of(), node.type(), node.mode(), node.uid(), node.gid(), node.mtime()));
-    }
-
-    private static String versionKey(String bucket, ObjectInfo object) {
-        return bucket + "\n" + object.key() + "\n" + object.etag() + "\n" + object.size();
+    /** A listed sub-folder's node: its marker's attributes when known (see {@link KnownMetadata}). */
+    private Node listedFolder(FsPath path) {
+        MetadataJournal.Entry marker = metadata.marker(path.bucket(), path.markerKey());
+        return marker == null ? folderNode(path, mountTime)
+                : folderNodeOf(path, marker.etag(), marker.metadata(), marker.lastModified());
     }
 
     private Optional<Node> unsavedNode(FsPath path) {
@@ -384,8 +434,8 @@ public final class CachedNamespace implements Namespace {
      * every other name under the prefix except siblings that continue with a character below
      * {@code /} ({@code key.txt}, {@code key-1}), so one page nearly always answers; paging stops
      * once an entry sorts past {@code key/}. A miss, what editors and git probe for, costs that one
-     * LIST. A folder costs one more LIST of {@code key/} for its marker (as before), and a file whose
-     * metadata is unknown for its version a HEAD (listings carry no user metadata).
+     * LIST. A folder costs one more LIST of {@code key/} for its marker, and a file whose metadata
+     * is unknown for its version a HEAD (listings carry no user metadata).
      */
     private Optional<Node> fetchObjectPath(FsPath path) {
         String key = path.key();
@@ -416,15 +466,33 @@ public final class CachedNamespace implements Namespace {
             }
             ListPage markerPage = store.listPage(path.bucket(), marker, null, 1);
             Optional<ObjectInfo> markerObject = markerPage.objects().stream().filter(o -> o.key().equals(marker)).findFirst();
-            return Optional.of(markerObject.map(m -> folderNodeFromMarker(path, m)).orElseGet(() -> knownFolder(path)));
+            if (markerObject.isEmpty()) {
+                return Optional.of(listedFolder(path));
+            }
+            return Optional.of(markerNode(path, markerObject.get()));
         }
         if (file == null) {
             return Optional.empty();
         }
-        if (metadataByVersion.getIfPresent(versionKey(path.bucket(), file)) != null) {
-            return Optional.of(nodeOf(path, file));
+        Optional<Map<String, String>> known = metadata.of(path.bucket(), file);
+        if (known.isPresent()) {
+            return Optional.of(nodeOf(path, file, known.get()));
         }
         return store.head(path.bucket(), key).map(info -> nodeOf(path, info));
+    }
+
+    /** The node of a folder whose marker {@code marker} a listing showed (no metadata): by version, else a HEAD. */
+    private Node markerNode(FsPath path, ObjectInfo marker) {
+        Optional<Map<String, String>> known = metadata.of(path.bucket(), marker);
+        if (known.isPresent()) {
+            return folderNodeOf(path, marker.etag(), known.get(), marker.lastModified());
+        }
+        Optional<ObjectInfo> head = store.head(path.bucket(), marker.key());
+        if (head.isEmpty()) {
+            return folderNode(path, mountTime);
+        }
+        metadata.learntMarker(path.bucket(), head.get());
+        return folderNodeOf(path, head.get().etag(), head.get().metadata(), head.get().lastModified());
     }
 
     /** Order of code points, which is the UTF-8 byte order S3 lists keys in (UTF-16 order differs past U+FFFF). */
@@ -450,7 +518,7 @@ public final class CachedNamespace implements Namespace {
             for (String bucket : store.listBuckets()) {
                 entries.put(bucket, folderNode(FsPath.ROOT.child(bucket), mountTime));
             }
-            return new Folder(entries, true, fetched, true, Set.of());
+            return new Folder(entries, true, fetched, true, Set.of(), null);
         }
         Listing listing = store.list(path.bucket(), path.childPrefix());
         return folderOf(path, listing.objects(), listing.commonPrefixes(), fetched, true);
@@ -465,18 +533,24 @@ public final class CachedNamespace implements Namespace {
 
     private Folder folderOf(FsPath path, List<ObjectInfo> objects, List<String> commonPrefixes, long fetched, boolean complete) {
         TreeMap<String, Node> entries = new TreeMap<>();
-        Set<String> metadataUnknown = new HashSet<>();
+        Set<String> unknown = new TreeSet<>();
+        Map<String, ObjectInfo> listed = new TreeMap<>();
         String prefix = path.childPrefix();
         boolean hasMarker = false;
         for (String common : commonPrefixes) {
             String name = common.substring(prefix.length(), common.length() - 1);
             if (representable(path, common, name)) {
-                entries.put(name, knownFolder(path.child(name)));
+                FsPath child = path.child(name);
+                entries.put(name, listedFolder(child));
+                if (metadata.marker(path.bucket(), child.markerKey()) == null) {
+                    unknown.add(name);
+                }
             }
         }
         for (ObjectInfo object : objects) {
             if (object.key().equals(prefix)) {
                 hasMarker = true;
+                metadata.listedMarker(path.bucket(), object);
                 continue;
             }
             String name = object.key().substring(prefix.length());
@@ -488,17 +562,43 @@ public final class CachedNamespace implements Namespace {
                         + " is hidden: a folder of the same name shadows it");
                 continue;
             }
-            entries.put(name, nodeOf(path.child(name), object));
-            if (metadataByVersion.getIfPresent(versionKey(path.bucket(), object)) == null) {
-                metadataUnknown.add(name);
+            Optional<Map<String, String>> known = metadata.of(path.bucket(), object);
+            entries.put(name, nodeOf(path.child(name), object, known.orElse(null)));
+            listed.put(name, object);
+            if (known.isEmpty()) {
+                unknown.add(name);
             }
         }
         for (Map.Entry<String, Node> entry : entries.entrySet()) {
-            if (!(headUnknown && metadataUnknown.contains(entry.getKey()))) {
-                nodes.put(path.child(entry.getKey()), Optional.of(entry.getValue()));
+            FsPath child = path.child(entry.getKey());
+            if (headUnknown && unknown.contains(entry.getKey())) {
+                nodes.invalidate(child); // the next lookup learns its attributes
+            } else {
+                nodes.put(child, Optional.of(entry.getValue()));
             }
         }
-        return new Folder(entries, hasMarker, fetched, complete, metadataUnknown);
+        HeadBatch heads = unknown.isEmpty() || !headUnknown ? null
+                : new HeadBatch(List.copyOf(unknown), name -> learnEntry(path, name, listed.get(name)), headExecutor, HEAD_LANES);
+        return new Folder(entries, hasMarker, fetched, complete, Set.copyOf(unknown), heads);
+    }
+
+    /** One HEAD of a listed entry: of the object, or of the marker of a folder ({@code listed} null). */
+    private void learnEntry(FsPath folder, String name, ObjectInfo listed) {
+        FsPath child = folder.child(name);
+        if (listed == null) {
+            Optional<ObjectInfo> marker = store.head(child.bucket(), child.markerKey());
+            if (marker.isPresent()) {
+                metadata.learntMarker(child.bucket(), marker.get());
+                nodes.put(child, Optional.of(folderNodeOf(child, marker.get().etag(), marker.get().metadata(),
+                        marker.get().lastModified())));
+            } else {
+                metadata.noMarker(child.bucket(), child.markerKey());
+                nodes.put(child, Optional.of(folderNode(child, mountTime)));
+            }
+            return;
+        }
+        Optional<ObjectInfo> head = store.head(child.bucket(), child.key());
+        nodes.put(child, head.map(info -> nodeOf(child, info)));
     }
 
     private boolean representable(FsPath folder, String key, String name) {
@@ -508,11 +608,5 @@ public final class CachedNamespace implements Namespace {
             return false;
         }
         return true;
-    }
-
-    /** Drops every cached node and listing, e.g. after the endpoint came back from a restart. */
-    public void clear() {
-        nodes.invalidateAll();
-        folders.invalidateAll();
     }
 }

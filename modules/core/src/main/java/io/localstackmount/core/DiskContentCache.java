@@ -89,6 +89,11 @@ public final class DiskContentCache implements ContentCache, AutoCloseable {
     private final Object lock = new Object();
     /** In access order: the eldest entry is the least recently used. */
     private final LinkedHashMap<BlockId, Entry> index = new LinkedHashMap<>(1024, 0.75f, true);
+    /**
+     * When S3 last confirmed a version current, by its first block (this mount only): what a
+     * time-based policy decides by. Dropped with the first block.
+     */
+    private final Map<BlockId, Instant> checked = new java.util.concurrent.ConcurrentHashMap<>();
     private long bytes;
     private final WarnOnce warnings = new WarnOnce(LOG);
     private final LongAdder hits = new LongAdder();
@@ -154,11 +159,12 @@ public final class DiskContentCache implements ContentCache, AutoCloseable {
                     bytes -= old.bytes();
                     dropped.add(old);
                 }
-                for (Iterator<Entry> it = index.values().iterator(); bytes > maxBytes && it.hasNext(); ) {
-                    Entry eldest = it.next();
+                for (Iterator<Map.Entry<BlockId, Entry>> it = index.entrySet().iterator(); bytes > maxBytes && it.hasNext(); ) {
+                    Map.Entry<BlockId, Entry> eldest = it.next();
                     it.remove();
-                    bytes -= eldest.bytes();
-                    dropped.add(eldest);
+                    checked.remove(eldest.getKey());
+                    bytes -= eldest.getValue().bytes();
+                    dropped.add(eldest.getValue());
                     evictions.increment();
                 }
             }
@@ -255,9 +261,18 @@ public final class DiskContentCache implements ContentCache, AutoCloseable {
 
     @Override
     public Optional<CachedVersion> find(String bucket, String key, String etag) {
-        Entry first = lookup(new BlockId(bucket, key, etag, 0));
+        BlockId id = new BlockId(bucket, key, etag, 0);
+        Entry first = lookup(id);
         return first == null ? Optional.empty()
-                : Optional.of(new CachedVersion(bucket, key, etag, first.lastModified(), first.objectSize()));
+                : Optional.of(new CachedVersion(bucket, key, etag, first.lastModified(), first.objectSize(), checked.get(id)));
+    }
+
+    @Override
+    public void checked(String bucket, String key, String etag, Instant when) {
+        BlockId id = new BlockId(bucket, key, etag, 0);
+        if (lookup(id) != null) {
+            checked.put(id, when);
+        }
     }
 
     @Override
@@ -371,6 +386,9 @@ public final class DiskContentCache implements ContentCache, AutoCloseable {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
             temp = null;
             writes.increment();
+            if (blockIndex == 0 && version.checkedAt() != null) {
+                checked.put(id, version.checkedAt());
+            }
             index(id, new Entry(file, 12 + header.length + 8 + length, version.lastModified(), version.size()));
         } catch (java.nio.channels.ClosedByInterruptException e) {
             LOG.debug("storing block {} of s3://{}/{} was interrupted (unmount)", blockIndex, version.bucket(), version.key());

@@ -8,7 +8,6 @@ import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
 import io.localstackmount.api.FsStats;
 import io.localstackmount.api.Node;
-import io.localstackmount.api.OpenFiles;
 import io.localstackmount.api.OpenFlags;
 import io.localstackmount.api.RenameOps;
 import io.localstackmount.api.XattrOps;
@@ -37,10 +36,10 @@ public final class Dispatcher {
     private final boolean readOnly;
     private final WarnOnce unsupported = new WarnOnce(LOG);
 
-    public Dispatcher(AttrOps attrs, DirOps dirs, FileOps files, RenameOps rename, XattrOps xattr,
-            OpenFiles openFiles, boolean readOnly) {
+    Dispatcher(AttrOps attrs, DirOps dirs, FileOps files, RenameOps rename, XattrOps xattr,
+            HiddenOpenFiles hidden, boolean readOnly) {
         this.attrs = attrs;
-        this.hidden = new HiddenOpenFiles(openFiles);
+        this.hidden = hidden;
         this.dirs = dirs;
         this.files = files;
         this.rename = rename;
@@ -142,7 +141,7 @@ public final class Dispatcher {
     public void rename(FsPath from, FsPath to) {
         writable("rename", from);
         if (hidden.isHide(from, to)) {
-            hidden.hide(from, to, files);
+            hidden.hide(from, to);
             return;
         }
         if (rename == null) {

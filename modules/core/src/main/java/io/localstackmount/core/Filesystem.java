@@ -3,19 +3,20 @@ package io.localstackmount.core;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.localstackmount.api.AttrOps;
 import io.localstackmount.api.CachePolicy;
-import io.localstackmount.api.CachePolicyProvider;
 import io.localstackmount.api.ContentCache;
 import io.localstackmount.api.DirOps;
 import io.localstackmount.api.FileOps;
 import io.localstackmount.api.FsContext;
-import io.localstackmount.api.HandlerGroup;
 import io.localstackmount.api.HandlerProvider;
 import io.localstackmount.api.MountOptions;
 import io.localstackmount.api.Namespace;
+import io.localstackmount.api.ObjectSource;
 import io.localstackmount.api.ObjectStore;
 import io.localstackmount.api.OpenFiles;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.PluginSettings;
 import io.localstackmount.api.RenameOps;
+import io.localstackmount.api.Storage;
 import io.localstackmount.api.XattrOps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -41,13 +43,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class Filesystem implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Filesystem.class);
-    /** Threads shared by all handlers: folder renames (16 each), lookups, prefetch and part uploads. */
+    /** Threads shared by all handlers: folder renames (16 each), prefetch and part uploads. */
     private static final int MAX_WORKERS = 64;
 
     private final CountingObjectStore store;
     private final HandleTable handles;
     private final CachedNamespace namespace;
+    private final ObservedSource reads;
+    private final CoreStorage storage;
     private final ExecutorService workers;
+    private final ExecutorService headers;
     private final Path stagingDir;
     private final Dispatcher dispatcher;
     private final FsConfig config;
@@ -55,9 +60,10 @@ public final class Filesystem implements AutoCloseable {
     /** Opened by the first policy that asks for it; guarded by {@code this}. */
     private DiskContentCache contentCache;
 
-    private Filesystem(ObjectStore store, FsConfig config, PluginRegistry registry, CachePolicies cachePolicies) {
+    private Filesystem(ObjectStore store, FsConfig config, PluginRegistry registry) {
         // First, so that an unknown name fails the start before anything is created.
-        CachePolicyProvider policyProvider = cachePolicies.select(config.cachePolicy());
+        HandlerProvider<?> policyProvider = registry.select(PluginKind.CACHE, config.cachePolicy()).orElseThrow(() ->
+                new IllegalStateException("no cache policy was found: is the localstackmount-plugin-cache-etag module present?"));
         this.config = config;
         this.store = new CountingObjectStore(store);
         this.handles = new HandleTable();
@@ -65,27 +71,27 @@ public final class Filesystem implements AutoCloseable {
         // Past the bound the caller runs the task itself, which slows it down instead of failing.
         this.workers = new ThreadPoolExecutor(0, MAX_WORKERS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 daemonThreads("lsm-worker"), new ThreadPoolExecutor.CallerRunsPolicy());
+        // The HEADs that learn a listing's attributes have threads of their own: a lookup waits for
+        // them, and a lookup must never end up running a whole batch on its own thread.
+        this.headers = Executors.newFixedThreadPool(CachedNamespace.HEAD_LANES, daemonThreads("lsm-head"));
         this.stagingDir = createStagingDir(config.stagingDir());
-        this.namespace = new CachedNamespace(this.store, handles, config, Clock.systemUTC(), Ticker.systemTicker());
-        this.cachePolicy = policyProvider.create(new Context(config.cacheSettings(), config.options()));
-        LOG.debug("cache policy: {} from {}", policyProvider.name(), PluginRegistry.origin(policyProvider));
+        this.namespace = new CachedNamespace(this.store, handles, config, Clock.systemUTC(), Ticker.systemTicker(),
+                new MetadataJournal(config.metadataDir()), headers);
+        this.reads = new ObservedSource(this.store, namespace);
+        this.storage = new CoreStorage(this.store, reads, namespace, handles, Clock.systemUTC(), workers);
+        this.cachePolicy = (CachePolicy) create(policyProvider, PluginKind.CACHE);
         this.dispatcher = new Dispatcher(
-                this.<AttrOps>handler(registry, config, HandlerGroup.ATTRS),
-                this.<DirOps>handler(registry, config, HandlerGroup.DIRS),
-                this.<FileOps>handler(registry, config, HandlerGroup.FILES),
-                this.<RenameOps>handler(registry, config, HandlerGroup.RENAME),
-                this.<XattrOps>handler(registry, config, HandlerGroup.XATTR),
-                handles, config.options().readOnly());
+                this.<AttrOps>handler(registry, config, PluginKind.ATTRS),
+                this.<DirOps>handler(registry, config, PluginKind.DIRS),
+                this.<FileOps>handler(registry, config, PluginKind.FILES),
+                this.<RenameOps>handler(registry, config, PluginKind.RENAME),
+                this.<XattrOps>handler(registry, config, PluginKind.XATTR),
+                new HiddenOpenFiles(handles, storage), config.options().readOnly());
     }
 
     /** Builds a filesystem; throws IllegalStateException with a user-facing message when config and plugins disagree. */
     public static Filesystem create(ObjectStore store, FsConfig config, PluginRegistry registry) {
-        return create(store, config, registry, CachePolicies.load(ModuleLayer.boot(), Filesystem.class.getClassLoader()));
-    }
-
-    /** As {@link #create(ObjectStore, FsConfig, PluginRegistry)}, with the cache policies to choose from. */
-    public static Filesystem create(ObjectStore store, FsConfig config, PluginRegistry registry, CachePolicies cachePolicies) {
-        return new Filesystem(store, config, registry, cachePolicies);
+        return new Filesystem(store, config, registry);
     }
 
     public Dispatcher dispatcher() {
@@ -115,7 +121,7 @@ public final class Filesystem implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private <T> T handler(PluginRegistry registry, FsConfig config, HandlerGroup group) {
+    private <T> T handler(PluginRegistry registry, FsConfig config, PluginKind group) {
         if (config.disabled().contains(group)) {
             if (group.required()) {
                 throw new IllegalStateException("the " + group.configName() + " group cannot be disabled: the mount needs it");
@@ -132,9 +138,14 @@ public final class Filesystem implements AutoCloseable {
             LOG.info("no {} provider is present: its operations are unsupported", group.configName());
             return null;
         }
-        HandlerProvider<?> chosen = provider.get();
-        LOG.debug("{} handlers: {} from {}", group.configName(), chosen.name(), PluginRegistry.origin(chosen));
-        return (T) chosen.create(new Context(config.settingsOf(group), config.options()));
+        return (T) create(provider.get(), group);
+    }
+
+    /** Creates a provider's product with its declared settings applied to what config gave it. */
+    private Object create(HandlerProvider<?> provider, PluginKind kind) {
+        LOG.debug("{}: {} from {}", kind.configName(), provider.name(), PluginRegistry.origin(provider));
+        PluginSettings settings = DeclaredSettings.resolve(provider, config.settingsOf(kind));
+        return provider.create(new Context(settings, config.options()));
     }
 
     private static Path createStagingDir(Path parent) {
@@ -163,6 +174,7 @@ public final class Filesystem implements AutoCloseable {
         }
         handles.discardAll();
         workers.shutdownNow();
+        headers.shutdownNow();
         try (Stream<Path> files = Files.walk(stagingDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(Filesystem::deleteQuietly);
         } catch (IOException e) {
@@ -197,8 +209,13 @@ public final class Filesystem implements AutoCloseable {
         }
 
         @Override
-        public ObjectStore store() {
-            return store;
+        public ObjectSource store() {
+            return reads;
+        }
+
+        @Override
+        public Storage storage() {
+            return storage;
         }
 
         @Override

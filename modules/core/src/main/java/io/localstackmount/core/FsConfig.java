@@ -1,6 +1,6 @@
 package io.localstackmount.core;
 
-import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.MountOptions;
 import io.localstackmount.api.PluginSettings;
 import java.nio.file.Path;
@@ -19,21 +19,21 @@ import java.util.Set;
  * @param cacheEntries  upper bound of cached attributes and listings, each
  * @param stagingDir    where written files are staged before upload
  * @param options       uid, gid, umask, read-only
- * @param providers     provider name per handler group; absent = the only one there is, or "standard"
+ * @param providers     provider name per plugin kind; absent = the only one there is, or "standard"
  * @param disabled      optional groups switched off (their operations answer ENOTSUP or EXDEV)
- * @param settings      per-group plugin settings
+ * @param settings      per-kind plugin settings, as config gave them (see {@link DeclaredSettings})
  * @param cachePolicy   name of the content cache policy plugin ({@code none}, {@code etag}, {@code if-modified-since})
  * @param cacheDir      folder of the content cache; kept across mounts
  * @param cacheMaxBytes upper bound of the content cache on disk
  * @param cacheBlockSize bytes per cached block, and the least a read of an uncached block fetches
- * @param cacheSettings settings for the cache policy plugin ({@code cache.*} keys without the prefix)
  * @param headUnknown   look up the attributes (mode, owner, symlink) of listed objects whose
- *                      metadata is not known yet with one HEAD each, as s3fs does
+ *                      metadata is not known yet with one HEAD each, as s3fs does; they are then
+ *                      remembered by version on disk ({@link #metadataDir()})
  */
 public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEntries, Path stagingDir,
-                       MountOptions options, Map<HandlerGroup, String> providers, Set<HandlerGroup> disabled,
-                       Map<HandlerGroup, PluginSettings> settings, String cachePolicy, Path cacheDir,
-                       long cacheMaxBytes, int cacheBlockSize, PluginSettings cacheSettings, boolean headUnknown) {
+                       MountOptions options, Map<PluginKind, String> providers, Set<PluginKind> disabled,
+                       Map<PluginKind, PluginSettings> settings, String cachePolicy, Path cacheDir,
+                       long cacheMaxBytes, int cacheBlockSize, boolean headUnknown) {
 
     /** The cache policy a mount uses unless config names another. */
     public static final String DEFAULT_CACHE_POLICY = "etag";
@@ -64,8 +64,13 @@ public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEnt
         return base.resolve("localstackmount");
     }
 
-    public PluginSettings settingsOf(HandlerGroup group) {
-        return settings.getOrDefault(group, PluginSettings.EMPTY);
+    public PluginSettings settingsOf(PluginKind kind) {
+        return settings.getOrDefault(kind, PluginSettings.EMPTY);
+    }
+
+    /** Where the metadata of objects is remembered by version across mounts ({@link MetadataJournal}). */
+    public Path metadataDir() {
+        return cacheDir.resolve("metadata");
     }
 
     public static Builder builder(Path stagingDir) {
@@ -83,9 +88,9 @@ public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEnt
         private final Path stagingDir;
         // The mounting user, umask 022: what files created on a local disk get.
         private MountOptions options = new MountOptions(0, 0, 0022, false);
-        private final Map<HandlerGroup, String> providers = new EnumMap<>(HandlerGroup.class);
-        private final Set<HandlerGroup> disabled = EnumSet.noneOf(HandlerGroup.class);
-        private final Map<HandlerGroup, PluginSettings> settings = new HashMap<>();
+        private final Map<PluginKind, String> providers = new EnumMap<>(PluginKind.class);
+        private final Set<PluginKind> disabled = EnumSet.noneOf(PluginKind.class);
+        private final Map<PluginKind, PluginSettings> settings = new HashMap<>();
         // etag: LocalStack's ETags are the MD5 of the content, so If-None-Match sees every change;
         // Last-Modified has whole seconds (a test rewriting a fixture within one second would read
         // stale data under if-modified-since), and none downloads every file on every open.
@@ -98,11 +103,11 @@ public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEnt
         // 1 MiB: the most a small read of an uncached block (head -c 4096 of 1 GiB) fetches; big
         // enough that a sequential read costs one request per MiB; mountpoint-s3 caches 1 MiB blocks.
         private int cacheBlockSize = 1 << 20;
-        private PluginSettings cacheSettings = PluginSettings.EMPTY;
-        // Off: listings carry no metadata, and a HEAD per object makes `ls -l` of 1,000 objects cost
-        // 1,000 requests. Objects written by a LocalStack user's code have no POSIX metadata, and what
-        // this mount writes it remembers by version; only s3fs-made modes and symlinks need it on.
-        private boolean headUnknown;
+        // On: listings carry no metadata, and without a HEAD a mode, an owner or a symlink stored in S3
+        // (by this mount before a remount, or by s3fs) would show as a plain 0644 file. The HEADs go
+        // out in parallel for a whole listing, and their answers are remembered by version on disk,
+        // so `ls -l` of the same unchanged objects later, also after a remount, sends none.
+        private boolean headUnknown = true;
 
         private Builder(Path stagingDir) {
             this.stagingDir = stagingDir;
@@ -128,17 +133,17 @@ public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEnt
             return this;
         }
 
-        public Builder provider(HandlerGroup group, String name) {
+        public Builder provider(PluginKind group, String name) {
             providers.put(group, name);
             return this;
         }
 
-        public Builder disable(HandlerGroup group) {
+        public Builder disable(PluginKind group) {
             disabled.add(group);
             return this;
         }
 
-        public Builder settings(HandlerGroup group, PluginSettings pluginSettings) {
+        public Builder settings(PluginKind group, PluginSettings pluginSettings) {
             settings.put(group, pluginSettings);
             return this;
         }
@@ -167,12 +172,6 @@ public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEnt
             return this;
         }
 
-        /** Settings the cache policy plugin sees ({@code cache.*} keys without the prefix). */
-        public Builder cacheSettings(PluginSettings pluginSettings) {
-            this.cacheSettings = pluginSettings;
-            return this;
-        }
-
         /** Whether listed objects of unknown metadata get a HEAD on their first lookup. */
         public Builder headUnknown(boolean head) {
             this.headUnknown = head;
@@ -181,7 +180,7 @@ public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEnt
 
         public FsConfig build() {
             return new FsConfig(metadataTtl, negativeTtl, cacheEntries, stagingDir, options, providers, disabled, settings,
-                    cachePolicy, cacheDir != null ? cacheDir : defaultCacheDir(), cacheMaxBytes, cacheBlockSize, cacheSettings,
+                    cachePolicy, cacheDir != null ? cacheDir : defaultCacheDir(), cacheMaxBytes, cacheBlockSize,
                     headUnknown);
         }
     }

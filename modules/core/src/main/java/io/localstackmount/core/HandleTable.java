@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The one owner of handle numbers and the open files behind them. */
+/**
+ * The one owner of handle numbers and the open files behind them. Handlers register and find their
+ * files here; only core moves them ({@link CoreStorage}).
+ */
 public final class HandleTable implements OpenFiles {
     private final AtomicLong nextHandle = new AtomicLong(1);
     private final Map<Long, OpenFile> open = new ConcurrentHashMap<>();
@@ -63,8 +66,8 @@ public final class HandleTable implements OpenFiles {
         return result;
     }
 
-    @Override
-    public void moved(FsPath from, FsPath to) {
+    /** Moves every handle at or below {@code from} to the matching path below {@code to} (a rename). */
+    void moved(FsPath from, FsPath to) {
         String fromKey = from.key();
         for (OpenFile file : open.values()) {
             FsPath p = file.path();

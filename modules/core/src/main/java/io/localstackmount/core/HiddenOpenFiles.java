@@ -1,6 +1,5 @@
 package io.localstackmount.core;
 
-import io.localstackmount.api.FileOps;
 import io.localstackmount.api.FsPath;
 import io.localstackmount.api.Node;
 import io.localstackmount.api.OpenFile;
@@ -20,10 +19,12 @@ final class HiddenOpenFiles {
     private static final String PREFIX = ".fuse_hidden";
 
     private final OpenFiles openFiles;
+    private final CoreStorage storage;
     private final Set<FsPath> hidden = ConcurrentHashMap.newKeySet();
 
-    HiddenOpenFiles(OpenFiles openFiles) {
+    HiddenOpenFiles(OpenFiles openFiles, CoreStorage storage) {
         this.openFiles = openFiles;
+        this.storage = storage;
     }
 
     /** True when a rename is libfuse hiding an open file rather than a user's rename. */
@@ -32,9 +33,8 @@ final class HiddenOpenFiles {
     }
 
     /** Removes {@code from} and moves its open descriptors to the hidden name. */
-    void hide(FsPath from, FsPath to, FileOps files) {
-        files.unlink(from);
-        openFiles.moved(from, to);
+    void hide(FsPath from, FsPath to) {
+        storage.removeWhileOpen(from, to);
         hidden.add(to);
     }
 

@@ -1,6 +1,6 @@
 package io.localstackmount.core;
 
-import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.HandlerProvider;
 import java.net.URI;
 import java.nio.file.Path;
@@ -48,18 +48,18 @@ public final class PluginRegistry {
      * @param origin  where it came from ({@link #origin}), or the provider class when even that is unknown
      * @param message why it was skipped
      */
-    public record Failure(HandlerGroup group, String origin, String message) {
+    public record Failure(PluginKind group, String origin, String message) {
         @Override
         public String toString() {
             return group.configName() + " provider from " + origin + ": " + message;
         }
     }
 
-    private final Map<HandlerGroup, List<HandlerProvider<?>>> providers;
+    private final Map<PluginKind, List<HandlerProvider<?>>> providers;
     private final List<Failure> failures;
     private final List<String> layerProblems;
 
-    private PluginRegistry(Map<HandlerGroup, List<HandlerProvider<?>>> providers, List<Failure> failures,
+    private PluginRegistry(Map<PluginKind, List<HandlerProvider<?>>> providers, List<Failure> failures,
                            List<String> layerProblems) {
         this.providers = providers;
         this.failures = List.copyOf(failures);
@@ -79,9 +79,9 @@ public final class PluginRegistry {
      *                      was skipped; repeated in selection errors
      */
     public static PluginRegistry load(ModuleLayer layer, ClassLoader classPathLoader, List<String> layerProblems) {
-        Map<HandlerGroup, List<HandlerProvider<?>>> found = new EnumMap<>(HandlerGroup.class);
+        Map<PluginKind, List<HandlerProvider<?>>> found = new EnumMap<>(PluginKind.class);
         List<Failure> failures = new ArrayList<>();
-        for (HandlerGroup group : HandlerGroup.values()) {
+        for (PluginKind group : PluginKind.values()) {
             List<HandlerProvider<?>> list = new ArrayList<>();
             Set<Class<?>> seen = new HashSet<>();
             collect(group, ServiceLoader.load(group.serviceType(), classPathLoader), seen, list, failures);
@@ -93,7 +93,7 @@ public final class PluginRegistry {
         return new PluginRegistry(found, failures, layerProblems);
     }
 
-    private static void collect(HandlerGroup group, ServiceLoader<? extends HandlerProvider<?>> loader, Set<Class<?>> seen,
+    private static void collect(PluginKind group, ServiceLoader<? extends HandlerProvider<?>> loader, Set<Class<?>> seen,
                                 List<HandlerProvider<?>> into, List<Failure> failures) {
         var it = loader.stream().iterator();
         // A lookup that keeps failing (a broken META-INF/services file) must not loop for ever.
@@ -143,15 +143,15 @@ public final class PluginRegistry {
     }
 
     /** For tests: a registry over the given providers. */
-    public static PluginRegistry of(Map<HandlerGroup, List<HandlerProvider<?>>> providers) {
-        Map<HandlerGroup, List<HandlerProvider<?>>> copy = new EnumMap<>(HandlerGroup.class);
-        for (HandlerGroup group : HandlerGroup.values()) {
+    public static PluginRegistry of(Map<PluginKind, List<HandlerProvider<?>>> providers) {
+        Map<PluginKind, List<HandlerProvider<?>>> copy = new EnumMap<>(PluginKind.class);
+        for (PluginKind group : PluginKind.values()) {
             copy.put(group, List.copyOf(providers.getOrDefault(group, List.of())));
         }
         return new PluginRegistry(copy, List.of(), List.of());
     }
 
-    public List<HandlerProvider<?>> providers(HandlerGroup group) {
+    public List<HandlerProvider<?>> providers(PluginKind group) {
         return providers.get(group);
     }
 
@@ -169,7 +169,7 @@ public final class PluginRegistry {
      * The provider config selects for {@code group}: the one named {@code requested}; else the only
      * one; else the one named {@value #STANDARD}. Empty when the group has no provider at all.
      */
-    public Optional<HandlerProvider<?>> select(HandlerGroup group, String requested) {
+    public Optional<HandlerProvider<?>> select(PluginKind group, String requested) {
         List<HandlerProvider<?>> list = providers.get(group);
         Map<String, List<HandlerProvider<?>>> byName = list.stream()
                 .collect(Collectors.groupingBy(HandlerProvider::name));
@@ -202,7 +202,7 @@ public final class PluginRegistry {
         return Optional.of(standard.get(0));
     }
 
-    private String loadErrorsSuffix(HandlerGroup group) {
+    private String loadErrorsSuffix(PluginKind group) {
         List<String> lines = new ArrayList<>();
         failures.stream().filter(f -> f.group() == group).forEach(f -> lines.add(f.toString()));
         lines.addAll(layerProblems);

@@ -19,7 +19,7 @@ import io.localstackmount.api.FilesProvider;
 import io.localstackmount.api.FsContext;
 import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
-import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.HandlerProvider;
 import io.localstackmount.api.PluginSettings;
 import io.localstackmount.api.RenameOps;
@@ -103,18 +103,18 @@ class FilesystemTest {
     }
 
     /** The three required groups with "standard" providers; rename and xattr as given. */
-    private Map<HandlerGroup, List<HandlerProvider<?>>> required() {
-        Map<HandlerGroup, List<HandlerProvider<?>>> m = new EnumMap<>(HandlerGroup.class);
-        m.put(HandlerGroup.ATTRS, List.of(provider(AttrsProvider.class, "standard", AttrOps.class)));
-        m.put(HandlerGroup.DIRS, List.of(provider(DirsProvider.class, "standard", DirOps.class)));
-        m.put(HandlerGroup.FILES, List.of(provider(FilesProvider.class, "standard", FileOps.class)));
+    private Map<PluginKind, List<HandlerProvider<?>>> required() {
+        Map<PluginKind, List<HandlerProvider<?>>> m = new EnumMap<>(PluginKind.class);
+        m.put(PluginKind.ATTRS, List.of(provider(AttrsProvider.class, "standard", AttrOps.class)));
+        m.put(PluginKind.DIRS, List.of(provider(DirsProvider.class, "standard", DirOps.class)));
+        m.put(PluginKind.FILES, List.of(provider(FilesProvider.class, "standard", FileOps.class)));
         return m;
     }
 
-    private Map<HandlerGroup, List<HandlerProvider<?>>> all() {
-        Map<HandlerGroup, List<HandlerProvider<?>>> m = required();
-        m.put(HandlerGroup.RENAME, List.of(provider(RenameProvider.class, "standard", RenameOps.class)));
-        m.put(HandlerGroup.XATTR, List.of(provider(XattrProvider.class, "standard", XattrOps.class)));
+    private Map<PluginKind, List<HandlerProvider<?>>> all() {
+        Map<PluginKind, List<HandlerProvider<?>>> m = required();
+        m.put(PluginKind.RENAME, List.of(provider(RenameProvider.class, "standard", RenameOps.class)));
+        m.put(PluginKind.XATTR, List.of(provider(XattrProvider.class, "standard", XattrOps.class)));
         return m;
     }
 
@@ -122,7 +122,7 @@ class FilesystemTest {
         return tweak.apply(FsConfig.builder(tmp.resolve("staging")).cacheDir(tmp.resolve("cache"))).build();
     }
 
-    private Filesystem create(Map<HandlerGroup, List<HandlerProvider<?>>> providers, UnaryOperator<FsConfig.Builder> tweak) {
+    private Filesystem create(Map<PluginKind, List<HandlerProvider<?>>> providers, UnaryOperator<FsConfig.Builder> tweak) {
         return Filesystem.create(store, config(tweak), PluginRegistry.of(providers), noCache());
     }
 
@@ -154,7 +154,7 @@ class FilesystemTest {
     @Test
     @DisplayName("optional groups disabled in config answer EXDEV and ENOTSUP although providers exist, and are never created")
     void optionalDisabled() {
-        try (Filesystem fs = create(all(), b -> b.disable(HandlerGroup.RENAME).disable(HandlerGroup.XATTR))) {
+        try (Filesystem fs = create(all(), b -> b.disable(PluginKind.RENAME).disable(PluginKind.XATTR))) {
             assertEquals(Errno.EXDEV, assertThrows(FsException.class,
                     () -> fs.dispatcher().rename(FsPath.parse("/b/f"), FsPath.parse("/b/g"))).errno());
             assertEquals(Errno.ENOTSUP, assertThrows(FsException.class,
@@ -167,8 +167,8 @@ class FilesystemTest {
     @Test
     @DisplayName("a required group without a provider stops the start, naming the group and the missing module")
     void requiredMissing() {
-        Map<HandlerGroup, List<HandlerProvider<?>>> providers = all();
-        providers.remove(HandlerGroup.ATTRS);
+        Map<PluginKind, List<HandlerProvider<?>>> providers = all();
+        providers.remove(PluginKind.ATTRS);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> create(providers, b -> b));
         assertTrue(e.getMessage().contains("attrs"), e.getMessage());
         assertTrue(e.getMessage().contains("localstackmount-plugin-attrs"), e.getMessage());
@@ -177,22 +177,22 @@ class FilesystemTest {
     @Test
     @DisplayName("a required group cannot be disabled")
     void requiredDisabled() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> create(all(), b -> b.disable(HandlerGroup.FILES)));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> create(all(), b -> b.disable(PluginKind.FILES)));
         assertTrue(e.getMessage().contains("files"), e.getMessage());
     }
 
     @Test
     @DisplayName("config selects a provider by name; an unknown name stops the start listing what was found")
     void selectedByName() {
-        Map<HandlerGroup, List<HandlerProvider<?>>> providers = all();
-        providers.put(HandlerGroup.DIRS, List.of(provider(DirsProvider.class, "standard", DirOps.class),
+        Map<PluginKind, List<HandlerProvider<?>>> providers = all();
+        providers.put(PluginKind.DIRS, List.of(provider(DirsProvider.class, "standard", DirOps.class),
                 provider(DirsProvider.class, "flat", DirOps.class)));
-        try (Filesystem fs = create(providers, b -> b.provider(HandlerGroup.DIRS, "flat"))) {
+        try (Filesystem fs = create(providers, b -> b.provider(PluginKind.DIRS, "flat"))) {
             assertTrue(contexts.containsKey("DirsProvider:flat"));
             assertTrue(!contexts.containsKey("DirsProvider:standard"));
         }
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> create(all(), b -> b.provider(HandlerGroup.DIRS, "nested")));
+                () -> create(all(), b -> b.provider(PluginKind.DIRS, "nested")));
         assertTrue(e.getMessage().contains("'nested'") && e.getMessage().contains("standard"), e.getMessage());
     }
 
@@ -200,7 +200,7 @@ class FilesystemTest {
     @DisplayName("each plugin gets its own settings, the mount options, the shared services and a staging folder")
     void contexts() {
         PluginSettings fileSettings = new PluginSettings(Map.of("part-size", "5"));
-        try (Filesystem fs = create(all(), b -> b.settings(HandlerGroup.FILES, fileSettings))) {
+        try (Filesystem fs = create(all(), b -> b.settings(PluginKind.FILES, fileSettings))) {
             FsContext files = contexts.get("FilesProvider:standard");
             FsContext attrs = contexts.get("AttrsProvider:standard");
             assertEquals("5", files.settings().get("part-size", null));
@@ -254,8 +254,8 @@ class FilesystemTest {
             + "handlers, and a failed start never removes them: every failed mount leaves an empty mount-* folder")
     @DisplayName("a start that fails leaves no staging folder behind")
     void failedStartCleansUp() throws IOException {
-        Map<HandlerGroup, List<HandlerProvider<?>>> providers = all();
-        providers.remove(HandlerGroup.FILES);
+        Map<PluginKind, List<HandlerProvider<?>>> providers = all();
+        providers.remove(PluginKind.FILES);
         assertThrows(IllegalStateException.class, () -> create(providers, b -> b));
         Path parent = tmp.resolve("staging");
         if (Files.exists(parent)) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.MountOptions;
 import io.localstackmount.api.PluginSettings;
 import java.nio.file.Path;
@@ -51,7 +51,7 @@ class FsConfigTest {
         void plugins() {
             assertTrue(c.providers().isEmpty());
             assertTrue(c.disabled().isEmpty());
-            for (HandlerGroup g : HandlerGroup.values()) {
+            for (PluginKind g : PluginKind.values()) {
                 assertEquals(PluginSettings.EMPTY, c.settingsOf(g));
             }
         }
@@ -80,18 +80,18 @@ class FsConfigTest {
             FsConfig c = FsConfig.builder(STAGING)
                     .metadataTtl(Duration.ofMillis(500)).negativeTtl(Duration.ZERO).cacheEntries(7)
                     .options(new MountOptions(1, 2, 0077, true))
-                    .provider(HandlerGroup.FILES, "fast").disable(HandlerGroup.XATTR)
-                    .settings(HandlerGroup.RENAME, renameSettings)
+                    .provider(PluginKind.FILES, "fast").disable(PluginKind.XATTR)
+                    .settings(PluginKind.RENAME, renameSettings)
                     .cachePolicy("none").cacheDir(Path.of("/c")).cacheMaxBytes(10).cacheBlockSize(4096)
                     .build();
             assertEquals(Duration.ofMillis(500), c.metadataTtl());
             assertEquals(Duration.ZERO, c.negativeTtl());
             assertEquals(7, c.cacheEntries());
             assertEquals(new MountOptions(1, 2, 0077, true), c.options());
-            assertEquals(Map.of(HandlerGroup.FILES, "fast"), c.providers());
-            assertEquals(Set.of(HandlerGroup.XATTR), c.disabled());
-            assertEquals(renameSettings, c.settingsOf(HandlerGroup.RENAME));
-            assertEquals(PluginSettings.EMPTY, c.settingsOf(HandlerGroup.FILES));
+            assertEquals(Map.of(PluginKind.FILES, "fast"), c.providers());
+            assertEquals(Set.of(PluginKind.XATTR), c.disabled());
+            assertEquals(renameSettings, c.settingsOf(PluginKind.RENAME));
+            assertEquals(PluginSettings.EMPTY, c.settingsOf(PluginKind.FILES));
             assertEquals("none", c.cachePolicy());
             assertEquals(Path.of("/c"), c.cacheDir());
             assertEquals(10, c.cacheMaxBytes());
@@ -101,13 +101,13 @@ class FsConfigTest {
         @Test
         @DisplayName("a built value does not change when the builder goes on")
         void immutable() {
-            FsConfig.Builder b = FsConfig.builder(STAGING).provider(HandlerGroup.FILES, "a");
+            FsConfig.Builder b = FsConfig.builder(STAGING).provider(PluginKind.FILES, "a");
             FsConfig first = b.build();
-            b.provider(HandlerGroup.FILES, "b").disable(HandlerGroup.RENAME);
-            assertEquals("a", first.providers().get(HandlerGroup.FILES));
+            b.provider(PluginKind.FILES, "b").disable(PluginKind.RENAME);
+            assertEquals("a", first.providers().get(PluginKind.FILES));
             assertTrue(first.disabled().isEmpty());
-            assertThrows(UnsupportedOperationException.class, () -> first.providers().put(HandlerGroup.DIRS, "x"));
-            assertThrows(UnsupportedOperationException.class, () -> first.disabled().add(HandlerGroup.XATTR));
+            assertThrows(UnsupportedOperationException.class, () -> first.providers().put(PluginKind.DIRS, "x"));
+            assertThrows(UnsupportedOperationException.class, () -> first.disabled().add(PluginKind.XATTR));
         }
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.localstackmount.api.FsContext;
-import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.HandlerProvider;
 import io.localstackmount.api.XattrOps;
 import io.localstackmount.api.XattrProvider;
@@ -53,7 +53,7 @@ class PluginRegistryTest {
     }
 
     private static PluginRegistry registry(HandlerProvider<?>... xattrProviders) {
-        return PluginRegistry.of(Map.of(HandlerGroup.XATTR, List.of(xattrProviders)));
+        return PluginRegistry.of(Map.of(PluginKind.XATTR, List.of(xattrProviders)));
     }
 
     @Nested
@@ -64,28 +64,28 @@ class PluginRegistryTest {
         void byName() {
             Named a = new Named("a");
             Named b = new Named("b");
-            assertSame(b, registry(a, b).select(HandlerGroup.XATTR, "b").orElseThrow());
+            assertSame(b, registry(a, b).select(PluginKind.XATTR, "b").orElseThrow());
         }
 
         @Test
         @DisplayName("the only provider when config names none, whatever its name")
         void only() {
             Named fancy = new Named("fancy");
-            assertSame(fancy, registry(fancy).select(HandlerGroup.XATTR, null).orElseThrow());
+            assertSame(fancy, registry(fancy).select(PluginKind.XATTR, null).orElseThrow());
         }
 
         @Test
         @DisplayName("\"standard\" among several when config names none")
         void standard() {
             Named std = new Named(PluginRegistry.STANDARD);
-            assertSame(std, registry(new Named("x"), std, new Named("y")).select(HandlerGroup.XATTR, null).orElseThrow());
+            assertSame(std, registry(new Named("x"), std, new Named("y")).select(PluginKind.XATTR, null).orElseThrow());
         }
 
         @Test
         @DisplayName("several without \"standard\" and no name in config: an error listing them")
         void severalNoStandard() {
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> registry(new Named("x"), new Named("y")).select(HandlerGroup.XATTR, null));
+                    () -> registry(new Named("x"), new Named("y")).select(PluginKind.XATTR, null));
             assertTrue(e.getMessage().contains("x") && e.getMessage().contains("y"), e.getMessage());
             assertTrue(e.getMessage().contains("xattr"), e.getMessage());
         }
@@ -94,7 +94,7 @@ class PluginRegistryTest {
         @DisplayName("an unknown name: an error naming it and listing the names found")
         void unknownName() {
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> registry(new Named("standard"), new Named("fast")).select(HandlerGroup.XATTR, "turbo"));
+                    () -> registry(new Named("standard"), new Named("fast")).select(PluginKind.XATTR, "turbo"));
             String m = e.getMessage();
             assertTrue(m.contains("'turbo'"), m);
             assertTrue(m.contains("standard") && m.contains("fast"), m);
@@ -105,7 +105,7 @@ class PluginRegistryTest {
         @DisplayName("an unknown name in an empty group says that none were found")
         void unknownNameEmptyGroup() {
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> registry().select(HandlerGroup.XATTR, "standard"));
+                    () -> registry().select(PluginKind.XATTR, "standard"));
             assertTrue(e.getMessage().contains("(none)"), e.getMessage());
         }
 
@@ -114,7 +114,7 @@ class PluginRegistryTest {
         void duplicateNames() {
             PluginRegistry r = registry(new Named("standard"), new Twin("standard"), new Named("other"));
             for (String requested : new String[] {null, "standard", "other"}) {
-                IllegalStateException e = assertThrows(IllegalStateException.class, () -> r.select(HandlerGroup.XATTR, requested));
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> r.select(PluginKind.XATTR, requested));
                 String m = e.getMessage();
                 assertTrue(m.contains("'standard'"), m);
                 assertTrue(m.contains(Named.class.getName()) && m.contains(Twin.class.getName()), m);
@@ -124,15 +124,15 @@ class PluginRegistryTest {
         @Test
         @DisplayName("an empty group selects nothing (whether that is fatal is the filesystem's call)")
         void emptyGroup() {
-            assertEquals(Optional.empty(), registry().select(HandlerGroup.XATTR, null));
-            assertEquals(Optional.empty(), registry().select(HandlerGroup.ATTRS, null));
+            assertEquals(Optional.empty(), registry().select(PluginKind.XATTR, null));
+            assertEquals(Optional.empty(), registry().select(PluginKind.ATTRS, null));
         }
 
         @Test
         @DisplayName("groups do not mix: a name in one group is unknown in another")
         void groupsApart() {
             PluginRegistry r = registry(new Named("standard"));
-            assertThrows(IllegalStateException.class, () -> r.select(HandlerGroup.RENAME, "standard"));
+            assertThrows(IllegalStateException.class, () -> r.select(PluginKind.RENAME, "standard"));
         }
     }
 
@@ -155,13 +155,13 @@ class PluginRegistryTest {
             ClassLoader loader = withServices(GoodXattr.class.getName(), BrokenXattr.class.getName(),
                     "io.localstackmount.nowhere.MissingXattr", NamelessXattr.class.getName());
             PluginRegistry r = PluginRegistry.load(ModuleLayer.boot(), loader);
-            assertEquals(List.of("good"), r.providers(HandlerGroup.XATTR).stream().map(HandlerProvider::name).toList());
+            assertEquals(List.of("good"), r.providers(PluginKind.XATTR).stream().map(HandlerProvider::name).toList());
             assertEquals(3, r.failures().size(), r.failures().toString());
-            assertTrue(r.failures().stream().allMatch(f -> f.group() == HandlerGroup.XATTR));
+            assertTrue(r.failures().stream().allMatch(f -> f.group() == PluginKind.XATTR));
             assertTrue(r.failures().toString().contains(BrokenXattr.class.getName()), r.failures().toString());
             assertTrue(r.failures().toString().contains("MissingXattr"), r.failures().toString());
             assertTrue(r.failures().toString().contains(NamelessXattr.class.getName()), r.failures().toString());
-            assertEquals("good", r.select(HandlerGroup.XATTR, null).orElseThrow().name());
+            assertEquals("good", r.select(PluginKind.XATTR, null).orElseThrow().name());
         }
 
         @Test
@@ -169,7 +169,7 @@ class PluginRegistryTest {
         void brokenSelected() throws IOException {
             ClassLoader loader = withServices(GoodXattr.class.getName(), BrokenXattr.class.getName());
             PluginRegistry r = PluginRegistry.load(ModuleLayer.boot(), loader, List.of("plugins/odd.jar: not a module"));
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> r.select(HandlerGroup.XATTR, "broken"));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> r.select(PluginKind.XATTR, "broken"));
             String m = e.getMessage();
             assertTrue(m.contains("good"), m);
             assertTrue(m.contains(BrokenXattr.class.getName()), m);
@@ -181,7 +181,7 @@ class PluginRegistryTest {
         @DisplayName("origin says where a provider came from")
         void origin() throws IOException {
             PluginRegistry r = PluginRegistry.load(ModuleLayer.boot(), withServices(GoodXattr.class.getName()));
-            HandlerProvider<?> good = r.providers(HandlerGroup.XATTR).get(0);
+            HandlerProvider<?> good = r.providers(PluginKind.XATTR).get(0);
             String origin = PluginRegistry.origin(good);
             assertTrue(origin.contains("test-classes") || origin.endsWith(".jar"), origin);
         }

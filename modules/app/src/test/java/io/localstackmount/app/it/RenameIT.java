@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.Listing;
 import io.localstackmount.api.ObjectInfo;
 import io.localstackmount.api.PluginSettings;
@@ -38,7 +38,7 @@ class RenameIT {
     @BeforeAll
     static void mount() {
         fx = MountFixture.start(S3ProxyServer.builder().metrics().start(),
-                b -> b.settings(HandlerGroup.RENAME, new PluginSettings(Map.of("max-keys", Integer.toString(MAX_KEYS)))));
+                b -> b.settings(PluginKind.RENAME, new PluginSettings(Map.of("max-keys", Integer.toString(MAX_KEYS)))));
     }
 
     @AfterAll

@@ -2,14 +2,13 @@ package io.localstackmount.plugin.dirs;
 
 import io.localstackmount.api.DirOps;
 import io.localstackmount.api.Errno;
-import io.localstackmount.api.FolderState;
 import io.localstackmount.api.FsContext;
 import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
 import io.localstackmount.api.Node;
 import io.localstackmount.api.NodeType;
-import io.localstackmount.api.ObjectInfo;
 import io.localstackmount.api.PosixMetadata;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,9 @@ import java.util.Map;
  * {@code dir/} so that an empty folder stays.
  */
 final class StandardDirs implements DirOps {
+    /** What s3fs and the AWS console give folder markers. */
+    private static final String FOLDER_CONTENT_TYPE = "application/x-directory";
+
     private final FsContext ctx;
 
     StandardDirs(FsContext ctx) {
@@ -43,26 +45,22 @@ final class StandardDirs implements DirOps {
         if (ctx.namespace().find(path).isPresent()) {
             throw new FsException(Errno.EEXIST, path + " exists");
         }
-        Instant now = ctx.clock().instant();
         if (path.isBucket()) {
             String why = BucketNames.whyInvalid(path.bucket());
             if (why != null) {
                 throw new FsException(Errno.EINVAL, "cannot create bucket '" + path.bucket() + "': " + why);
             }
-            ctx.store().createBucket(path.bucket());
-            ctx.namespace().created(path, ctx.namespace().folderNode(path, now));
+            ctx.storage().createBucket(path);
             return;
         }
         path.requireValidLength();
-        if (path.markerKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > FsPath.KEY_MAX) {
+        if (path.markerKey().getBytes(StandardCharsets.UTF_8).length > FsPath.KEY_MAX) {
             throw new FsException(Errno.ENAMETOOLONG, "the folder marker key of " + path + " would be longer than "
                     + FsPath.KEY_MAX + " bytes");
         }
-        int uid = ctx.options().uid();
-        int gid = ctx.options().gid();
-        ObjectInfo marker = ctx.store().put(path.bucket(), path.markerKey(), new byte[0],
-                PosixMetadata.of(Map.of(), NodeType.DIRECTORY, mode, uid, gid, now), "application/x-directory");
-        ctx.namespace().created(path, new Node(path.name(), NodeType.DIRECTORY, 0, now, mode & 07777, uid, gid, marker.etag()));
+        Instant now = ctx.clock().instant();
+        ctx.storage().putFolderMarker(path, PosixMetadata.of(Map.of(), NodeType.DIRECTORY, mode, ctx.options().uid(),
+                ctx.options().gid(), now), FOLDER_CONTENT_TYPE);
     }
 
     @Override
@@ -74,18 +72,10 @@ final class StandardDirs implements DirOps {
         if (!node.isDirectory()) {
             throw new FsException(Errno.ENOTDIR, path + " is not a folder");
         }
-        FolderState state = ctx.namespace().folderState(path);
-        if (!state.empty()) {
-            throw new FsException(Errno.ENOTEMPTY, path + " is not empty");
-        }
         if (path.isBucket()) {
-            ctx.store().deleteBucket(path.bucket());
-        } else if (state.hasMarker()) {
-            ctx.store().delete(path.bucket(), path.markerKey());
-        }
-        ctx.namespace().removed(path);
-        if (path.isObject()) {
-            ctx.namespace().keepFolder(path.parent());
+            ctx.storage().deleteBucket(path);
+        } else {
+            ctx.storage().removeFolder(path);
         }
     }
 }

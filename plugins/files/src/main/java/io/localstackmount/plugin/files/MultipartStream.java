@@ -3,8 +3,9 @@ package io.localstackmount.plugin.files;
 import io.localstackmount.api.Errno;
 import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
-import io.localstackmount.api.ObjectInfo;
-import io.localstackmount.api.ObjectStore;
+import io.localstackmount.api.FsContext;
+import io.localstackmount.api.MultipartUpload;
+import io.localstackmount.api.Node;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,32 +30,30 @@ import org.slf4j.LoggerFactory;
 final class MultipartStream {
     private static final Logger LOG = LoggerFactory.getLogger(MultipartStream.class);
 
-    private final ObjectStore store;
+    private final MultipartUpload upload;
     private final ExecutorService executor;
     private final FsPath path;
     private final Path stagingFile;
     private final long partSize;
     private final Semaphore inFlight;
-    private final String uploadId;
     private final List<CompletableFuture<String>> parts = new ArrayList<>();
     private volatile Throwable failure;
 
-    private MultipartStream(ObjectStore store, ExecutorService executor, FsPath path, Path stagingFile,
-                            long partSize, int maxInFlight, String uploadId) {
-        this.store = store;
+    private MultipartStream(MultipartUpload upload, ExecutorService executor, FsPath path, Path stagingFile,
+                            long partSize, int maxInFlight) {
+        this.upload = upload;
         this.executor = executor;
         this.path = path;
         this.stagingFile = stagingFile;
         this.partSize = partSize;
         this.inFlight = new Semaphore(maxInFlight);
-        this.uploadId = uploadId;
     }
 
-    static MultipartStream start(ObjectStore store, ExecutorService executor, FsPath path, Path stagingFile,
-                                 long partSize, int maxInFlight, Map<String, String> metadata, String contentType) {
-        String id = store.startMultipart(path.bucket(), path.key(), metadata, contentType);
-        LOG.debug("streaming {} as multipart upload {}", path, id);
-        return new MultipartStream(store, executor, path, stagingFile, partSize, maxInFlight, id);
+    static MultipartStream start(FsContext ctx, FsPath path, Path stagingFile, long partSize, int maxInFlight,
+                                 Map<String, String> metadata, String contentType) {
+        MultipartUpload upload = ctx.storage().startUpload(path, metadata, contentType);
+        LOG.debug("streaming {} as a multipart upload", path);
+        return new MultipartStream(upload, ctx.workers(), path, stagingFile, partSize, maxInFlight);
     }
 
     /** Bytes covered by parts submitted so far. */
@@ -80,14 +79,13 @@ final class MultipartStream {
     /** Submits the next part: {@code length} bytes of the staging file at {@code offset}. */
     void submitStaged(long offset, long length) {
         int partNumber = parts.size() + 1;
-        submit(partNumber, () -> store.uploadPart(path.bucket(), path.key(), uploadId, partNumber, stagingFile, offset, length));
+        submit(partNumber, () -> upload.uploadPart(partNumber, stagingFile, offset, length));
     }
 
     /** Submits the next part as a server-side copy of bytes of {@code source}, while its ETag is {@code etag}. */
     void submitCopy(FsPath source, String etag, long offset, long length) {
         int partNumber = parts.size() + 1;
-        submit(partNumber, () -> store.uploadPartCopy(path.bucket(), path.key(), uploadId, partNumber,
-                source.bucket(), source.key(), etag, offset, length));
+        submit(partNumber, () -> upload.copyPart(partNumber, source, etag, offset, length));
     }
 
     private void submit(int partNumber, Supplier<String> request) {
@@ -104,7 +102,7 @@ final class MultipartStream {
     }
 
     /** Uploads the rest up to {@code size} and completes; throws when anything failed (after aborting). */
-    ObjectInfo complete(long size) {
+    Node complete(long size) {
         try {
             if (failure == null && size > submittedBytes()) {
                 submitStaged(submittedBytes(), size - submittedBytes());
@@ -113,7 +111,7 @@ final class MultipartStream {
             for (CompletableFuture<String> part : parts) {
                 etags.add(part.join());
             }
-            return store.completeMultipart(path.bucket(), path.key(), uploadId, etags);
+            return upload.complete(etags, size);
         } catch (RuntimeException e) {
             abort();
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -131,10 +129,10 @@ final class MultipartStream {
             }
         }
         try {
-            store.abortMultipart(path.bucket(), path.key(), uploadId);
+            upload.abort();
         } catch (RuntimeException e) {
-            LOG.warn("aborting multipart upload {} of {} failed: {}; its parts may stay until the bucket's lifecycle removes them",
-                    uploadId, path, e.getMessage());
+            LOG.warn("aborting the multipart upload of {} failed: {}; its parts may stay until the bucket's lifecycle removes them",
+                    path, e.getMessage());
         }
     }
 }

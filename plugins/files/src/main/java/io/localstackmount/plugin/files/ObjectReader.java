@@ -9,8 +9,10 @@ import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
 import io.localstackmount.api.GetResult;
 import io.localstackmount.api.Node;
-import io.localstackmount.api.ObjectStore;
+import io.localstackmount.api.ObjectSource;
 import io.localstackmount.api.Precondition;
+import io.localstackmount.api.Revalidation;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +52,7 @@ final class ObjectReader {
      */
     private static final long NEAR = 2L * 1024 * 1024;
 
-    private final ObjectStore store;
+    private final ObjectSource store;
     private final ExecutorService executor;
     private byte[] window = new byte[0];
     private long windowStart;
@@ -68,7 +70,7 @@ final class ObjectReader {
     private record Pinned(FsPath path, CachedVersion version, ContentCache cache) {
     }
 
-    ObjectReader(ObjectStore store, ExecutorService executor) {
+    ObjectReader(ObjectSource store, ExecutorService executor) {
         this.store = store;
         this.executor = executor;
     }
@@ -89,35 +91,33 @@ final class ObjectReader {
         ContentCache c = cache.get();
         int block = c.blockSize();
         Optional<CachedVersion> cached = c.find(path.bucket(), path.key(), node.etag());
-        Precondition condition = cached.map(policy.get()::revalidation).orElse(Precondition.NONE);
-        // No more than the file: a 1 MiB array per open of a small file made the collector run all the time.
-        int firstLength = (int) Math.min(block, node.size());
-        byte[] first = new byte[firstLength];
-        GetResult answer;
-        try {
-            answer = store.get(path.bucket(), path.key(), condition, 0, first, 0, firstLength);
-        } catch (FsException e) {
-            if (e.errno() == Errno.ENOENT) {
-                ctx.namespace().removed(path); // deleted behind the mount's back: say so at once
-            }
-            throw e;
-        }
+        Revalidation how = cached.map(policy.get()::revalidation).orElse(Revalidation.ask(Precondition.NONE));
         Node current = node;
         CachedVersion version;
-        if (!answer.modified()) {
-            version = cached.get();
+        if (!how.ask()) {
+            version = cached.get(); // the policy trusts it: no request at all
         } else {
-            version = CachedVersion.of(path.bucket(), answer.object());
-            if (!version.etag().equals(node.etag()) || version.size() != node.size()) {
-                current = ctx.namespace().nodeOf(path, answer.object());
-                ctx.namespace().created(path, current);
+            // No more than the file: a 1 MiB array per open of a small file made the collector run all the time.
+            int firstLength = (int) Math.min(block, node.size());
+            byte[] first = new byte[firstLength];
+            // Core sees the answer too: a newer version, or none at all, shows in the namespace at once.
+            GetResult answer = store.get(path.bucket(), path.key(), how.condition(), 0, first, 0, firstLength);
+            Instant now = ctx.clock().instant();
+            if (!answer.modified()) {
+                version = cached.get().checkedAt(now);
+                c.checked(path.bucket(), path.key(), version.etag(), now);
+            } else {
+                version = CachedVersion.of(path.bucket(), answer.object(), now);
+                if (!version.etag().equals(node.etag()) || version.size() != node.size()) {
+                    current = ctx.namespace().nodeOf(path, answer.object());
+                }
+                if (answer.length() == Math.min(block, version.size()) && answer.length() > 0) {
+                    c.write(version, 0, first, 0, answer.length());
+                }
+                window = first;
+                windowStart = 0;
+                windowLength = answer.length();
             }
-            if (answer.length() == Math.min(block, version.size()) && answer.length() > 0) {
-                c.write(version, 0, first, 0, answer.length());
-            }
-            window = first;
-            windowStart = 0;
-            windowLength = answer.length();
         }
         pinned = new Pinned(path, version, c);
         minFetch = block;

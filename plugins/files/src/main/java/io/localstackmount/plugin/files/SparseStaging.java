@@ -4,6 +4,7 @@ import io.localstackmount.api.Errno;
 import io.localstackmount.api.FsContext;
 import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
+import io.localstackmount.api.Node;
 import io.localstackmount.api.ObjectInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -99,7 +100,7 @@ final class SparseStaging {
     }
 
     /** The edit was uploaded as {@code uploaded}: the parts not held are there now, at the same offsets. */
-    void saved(FsPath target, ObjectInfo uploaded) {
+    void saved(FsPath target, Node uploaded) {
         basePath = target;
         baseEtag = uploaded.etag();
     }
@@ -109,10 +110,10 @@ final class SparseStaging {
      * server-side from the base (while its ETag is unchanged); EIO when anything fails, after
      * aborting the upload, so the stored object stays as it was.
      */
-    ObjectInfo upload(FsPath target, long size, Map<String, String> metadata, String contentType) {
+    Node upload(FsPath target, long size, Map<String, String> metadata, String contentType) {
         FsPath from = basePath;
         String etag = baseEtag();
-        MultipartStream upload = MultipartStream.start(ctx.store(), ctx.workers(), target, stagingFile, parts.partSize(),
+        MultipartStream upload = MultipartStream.start(ctx, target, stagingFile, parts.partSize(),
                 uploads.parallelism() * 2, metadata, contentType);
         try {
             channel.force(false);

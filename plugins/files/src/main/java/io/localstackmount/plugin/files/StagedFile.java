@@ -266,14 +266,14 @@ final class StagedFile {
         }
         Node n = node;
         Map<String, String> metadata = PosixMetadata.of(base, NodeType.FILE, n.mode(), n.uid(), n.gid(), n.mtime());
-        ObjectInfo uploaded = stream != null ? finishStream(target, metadata) : null;
+        Node uploaded = stream != null ? finishStream(target, metadata) : null;
         if (uploaded == null && sparse != null && sparse.hasPartsInS3(n.size())) {
             uploaded = sparse.upload(target, n.size(), metadata, contentType);
         }
         if (uploaded == null) {
             try {
                 channel.force(false);
-                uploaded = ctx.store().upload(target.bucket(), target.key(), stagingFile, metadata, contentType);
+                uploaded = ctx.storage().upload(target, stagingFile, metadata, contentType);
             } catch (FsException e) {
                 throw new FsException(Errno.EIO, "upload of " + target + " failed; the stored object is unchanged: " + e.getMessage(), e);
             } catch (IOException e) {
@@ -286,8 +286,7 @@ final class StagedFile {
         if (sparse != null) {
             sparse.saved(target, uploaded);
         }
-        node = n.withEtag(uploaded.etag()).withName(target.name());
-        ctx.namespace().created(target, node);
+        node = uploaded.withName(target.name());
     }
 
     /**
@@ -295,10 +294,10 @@ final class StagedFile {
      * chown or an explicit mtime changed it since, one server-side copy stores the final attributes.
      * Null when streaming failed; the caller then uploads the whole file.
      */
-    private ObjectInfo finishStream(FsPath target, Map<String, String> wanted) {
+    private Node finishStream(FsPath target, Map<String, String> wanted) {
         MultipartStream finishing = stream;
         stream = null;
-        ObjectInfo uploaded;
+        Node uploaded;
         try {
             uploaded = finishing.complete(node.size());
         } catch (FsException e) {
@@ -310,10 +309,7 @@ final class StagedFile {
             expected.remove(PosixMetadata.MTIME);
         }
         if (!expected.equals(streamMetadata)) {
-            uploaded = ctx.store().copy(target.bucket(), target.key(), target.bucket(), target.key(), expected);
-        }
-        if (!explicitMtime) {
-            node = node.withMtime(uploaded.lastModified());
+            uploaded = ctx.storage().replaceMetadata(target, expected);
         }
         return uploaded;
     }
@@ -334,7 +330,7 @@ final class StagedFile {
             // The final mtime is unknown yet: without the key, the completed object's Last-Modified stands for it.
             metadata.remove(PosixMetadata.MTIME);
             try {
-                stream = MultipartStream.start(ctx.store(), ctx.workers(), path, stagingFile, uploads.partSize(),
+                stream = MultipartStream.start(ctx, path, stagingFile, uploads.partSize(),
                         uploads.parallelism(), metadata, guessContentType(path.name()));
                 streamMetadata = metadata;
             } catch (FsException e) {

@@ -7,7 +7,6 @@ import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
 import io.localstackmount.api.Node;
 import io.localstackmount.api.NodeType;
-import io.localstackmount.api.ObjectInfo;
 import io.localstackmount.api.OpenFile;
 import io.localstackmount.api.OpenFlags;
 import io.localstackmount.api.PosixMetadata;
@@ -178,14 +177,7 @@ final class StandardFiles implements FileOps {
         if (node.isDirectory()) {
             throw new FsException(Errno.EISDIR, path + " is a folder: use rmdir");
         }
-        boolean stored = node.etag() != null;
-        // Open descriptors keep working, but closing them must not bring the file back.
-        ctx.openFiles().openAt(path).forEach(OpenFile::markUnlinked);
-        if (stored) {
-            ctx.store().delete(path.bucket(), path.key());
-        }
-        ctx.namespace().removed(path);
-        ctx.namespace().keepFolder(path.parent());
+        ctx.storage().remove(path);
     }
 
     @Override
@@ -196,12 +188,8 @@ final class StandardFiles implements FileOps {
             throw new FsException(Errno.EEXIST, link + " exists");
         }
         byte[] body = target.getBytes(StandardCharsets.UTF_8);
-        var now = ctx.clock().instant();
-        int uid = ctx.options().uid();
-        int gid = ctx.options().gid();
-        ObjectInfo stored = ctx.store().put(link.bucket(), link.key(), body,
-                PosixMetadata.of(Map.of(), NodeType.SYMLINK, 0777, uid, gid, now), "application/octet-stream");
-        ctx.namespace().created(link, new Node(link.name(), NodeType.SYMLINK, body.length, now, 0777, uid, gid, stored.etag()));
+        ctx.storage().put(link, body, PosixMetadata.of(Map.of(), NodeType.SYMLINK, 0777, ctx.options().uid(),
+                ctx.options().gid(), ctx.clock().instant()), "application/octet-stream");
     }
 
     @Override

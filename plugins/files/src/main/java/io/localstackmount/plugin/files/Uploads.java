@@ -1,6 +1,8 @@
 package io.localstackmount.plugin.files;
 
+import io.localstackmount.api.PluginSetting;
 import io.localstackmount.api.PluginSettings;
+import java.util.List;
 
 /**
  * Upload settings of the files plugin.
@@ -14,6 +16,13 @@ record Uploads(long partSize, int parallelism) {
     /** Four parts in flight keep a loopback or nearby S3 busy without competing with the writer for the cores. */
     static final int DEFAULT_PARALLELISM = 4;
     private static final long MIN_PART_SIZE = 5L * 1024 * 1024;
+
+    /** The settings as the provider declares them to config. */
+    static final List<PluginSetting> DECLARED = List.of(
+            PluginSetting.size("part-size", "8m",
+                    "bytes per multipart part (5m at least); a file written sequentially streams once it is larger"),
+            PluginSetting.number("upload-parallelism", DEFAULT_PARALLELISM,
+                    "parts uploaded at once while a file is written; four keep nearby S3 busy without starving the writer"));
 
     static Uploads from(PluginSettings settings) {
         long partSize = settings.getLong("part-size", DEFAULT_PART_SIZE);

@@ -5,7 +5,8 @@ import io.localstackmount.api.FsException;
 import io.localstackmount.api.ListPage;
 import io.localstackmount.api.Listings;
 import io.localstackmount.api.ObjectInfo;
-import io.localstackmount.api.ObjectStore;
+import io.localstackmount.api.ObjectSource;
+import io.localstackmount.api.Parallel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * then answers EXDEV.
  */
 final class FolderWalk {
-    private final ObjectStore store;
+    private final ObjectSource store;
     private final ExecutorService workers;
     private final RenameSettings settings;
     private final String bucket;
@@ -42,7 +43,7 @@ final class FolderWalk {
     record Result(List<ObjectInfo> objects, long bytes, String overLimit) {
     }
 
-    private FolderWalk(ObjectStore store, ExecutorService workers, RenameSettings settings, String bucket) {
+    private FolderWalk(ObjectSource store, ExecutorService workers, RenameSettings settings, String bucket) {
         this.store = store;
         this.workers = workers;
         this.settings = settings;
@@ -50,7 +51,7 @@ final class FolderWalk {
     }
 
     /** Walks everything below {@code prefix} (which ends in {@code /}); store failures propagate. */
-    static Result walk(ObjectStore store, ExecutorService workers, RenameSettings settings, String bucket, String prefix) {
+    static Result walk(ObjectSource store, ExecutorService workers, RenameSettings settings, String bucket, String prefix) {
         return new FolderWalk(store, workers, settings, bucket).run(prefix);
     }
 

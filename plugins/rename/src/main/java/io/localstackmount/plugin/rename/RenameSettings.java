@@ -1,5 +1,8 @@
 package io.localstackmount.plugin.rename;
 
+import io.localstackmount.api.PluginSetting;
+import java.util.List;
+
 import io.localstackmount.api.PluginSettings;
 
 /**
@@ -26,6 +29,15 @@ record RenameSettings(long maxKeys, long maxBytes, int parallelism) {
     static final int DEFAULT_PARALLELISM = 16;
 
     static final RenameSettings DEFAULTS = new RenameSettings(DEFAULT_MAX_KEYS, DEFAULT_MAX_BYTES, DEFAULT_PARALLELISM);
+
+    /** The settings as the provider declares them to config. */
+    static final List<PluginSetting> DECLARED = List.of(
+            PluginSetting.number("max-keys", DEFAULT_MAX_KEYS,
+                    "a folder with more keys than this (markers included) is not renamed here: EXDEV, and mv copies it itself"),
+            PluginSetting.size("max-bytes", "1g",
+                    "a folder holding more bytes than this is not renamed here: one rename is one blocking call without progress"),
+            PluginSetting.number("parallelism", DEFAULT_PARALLELISM,
+                    "server-side copies (and deletes, and listings) in flight at once; most of the store's connections stay free"));
 
     RenameSettings {
         require("max-keys", maxKeys);

@@ -241,8 +241,7 @@ final class StandardXattrs implements XattrOps {
             return; // S3 would accept the copy, but nothing would change
         }
         requireFits(s, after, before);
-        ObjectInfo written = ctx.store().copy(s.path().bucket(), s.key(), s.path().bucket(), s.key(), after);
-        changed(s, written, after);
+        ctx.storage().replaceMetadata(s.path(), after);
     }
 
     private void setContentType(Stored s, String contentType) {
@@ -255,6 +254,10 @@ final class StandardXattrs implements XattrOps {
             return;
         }
         if (contentType.equals(s.object().contentType())) {
+            return;
+        }
+        if (s.key().equals(s.path().markerKey())) {
+            createMarker(s, s.metadata(), contentType); // a marker is empty: write it again, no download
             return;
         }
         if (s.object().size() > rewriteLimit) {
@@ -285,9 +288,8 @@ final class StandardXattrs implements XattrOps {
                 throw new FsException(Errno.EIO, s.location() + " was overwritten while its Content-Type was being changed;"
                         + " nothing was written");
             }
-            ObjectInfo written = ctx.store().upload(bucket, s.key(), temp, metadata, contentType);
+            ctx.storage().upload(s.path(), temp, metadata, contentType);
             LOG.debug("rewrote {} ({} bytes) with Content-Type {}", s.location(), body.size(), contentType);
-            changed(s, written, metadata);
         } catch (IOException e) {
             throw new FsException(Errno.EIO, "changing the Content-Type of " + s.location()
                     + " failed while staging its body in " + ctx.stagingDir(), e);
@@ -308,21 +310,8 @@ final class StandardXattrs implements XattrOps {
     }
 
     private void createMarker(Stored s, Map<String, String> metadata, String contentType) {
-        ObjectInfo written = ctx.store().put(s.path().bucket(), s.path().markerKey(), new byte[0], metadata, contentType);
+        ctx.storage().putFolderMarker(s.path(), metadata, contentType);
         LOG.debug("wrote marker {} to keep attributes of the implicit folder {}", s.location(), s.path());
-        // The folder's cached listing still says it has no marker, and rmdir trusts that to decide
-        // whether to delete one: forget it.
-        ctx.namespace().invalidate(s.path());
-        ctx.namespace().created(s.path(), s.node().withEtag(written.etag()));
-    }
-
-    /** Reports a change: a copy or upload may change the ETag, and changes Last-Modified. */
-    private void changed(Stored s, ObjectInfo written, Map<String, String> metadata) {
-        Node node = s.node().withEtag(written.etag());
-        if (PosixMetadata.mtime(metadata) == null && written.lastModified() != null) {
-            node = node.withMtime(written.lastModified()); // stat shows Last-Modified when there is no x-amz-meta-mtime
-        }
-        ctx.namespace().created(s.path(), node);
     }
 
     private static void requireFits(Stored s, Map<String, String> after, Map<String, String> before) {

@@ -6,6 +6,7 @@ import io.localstackmount.api.CachedVersion;
 import io.localstackmount.api.ContentCache;
 import io.localstackmount.api.FsContext;
 import io.localstackmount.api.Precondition;
+import io.localstackmount.api.Revalidation;
 import java.util.Optional;
 
 /**
@@ -36,8 +37,8 @@ public final class EtagCacheProvider implements CachePolicyProvider {
         }
 
         @Override
-        public Precondition revalidation(CachedVersion cached) {
-            return Precondition.ifNoneMatch(cached.etag());
+        public Revalidation revalidation(CachedVersion cached) {
+            return Revalidation.ask(Precondition.ifNoneMatch(cached.etag()));
         }
     }
 }

@@ -6,6 +6,7 @@ import io.localstackmount.api.CachedVersion;
 import io.localstackmount.api.ContentCache;
 import io.localstackmount.api.FsContext;
 import io.localstackmount.api.Precondition;
+import io.localstackmount.api.Revalidation;
 import java.util.Optional;
 
 /**
@@ -41,8 +42,9 @@ public final class IfModifiedSinceCacheProvider implements CachePolicyProvider {
         }
 
         @Override
-        public Precondition revalidation(CachedVersion cached) {
-            return cached.lastModified() == null ? Precondition.NONE : Precondition.ifModifiedSince(cached.lastModified());
+        public Revalidation revalidation(CachedVersion cached) {
+            return Revalidation.ask(cached.lastModified() == null ? Precondition.NONE
+                    : Precondition.ifModifiedSince(cached.lastModified()));
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.localstackmount.plugin.rename;
+package io.localstackmount.api;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,12 +14,13 @@ import java.util.function.Consumer;
 /**
  * Runs one action per item on the shared workers with at most {@code limit} in flight: {@code limit}
  * lanes (the calling thread is one of them) take the next item until none is left. Failures are
- * collected per item, never thrown, so the caller decides what a partial result means.
+ * collected per item, never thrown, so the caller decides what a partial result means. Shared by
+ * core (folder renames) and plugins (folder walks).
  */
-final class Parallel {
+public final class Parallel {
 
     /** An item whose action threw. */
-    record Failure<T>(T item, RuntimeException error) {
+    public record Failure<T>(T item, RuntimeException error) {
     }
 
     private Parallel() {
@@ -29,7 +30,7 @@ final class Parallel {
      * Runs {@code action} on every item and returns the failures, in no particular order. With
      * {@code stopOnFailure}, items not yet started when one fails are skipped (not reported).
      */
-    static <T> List<Failure<T>> run(ExecutorService workers, int limit, List<T> items, Consumer<T> action,
+    public static <T> List<Failure<T>> run(ExecutorService workers, int limit, List<T> items, Consumer<T> action,
                                     boolean stopOnFailure) {
         List<Failure<T>> failures = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger next = new AtomicInteger();

@@ -1,17 +1,22 @@
 package io.localstackmount.api;
 
-/** The handler groups, each a service type that plugins provide. */
-public enum HandlerGroup {
+/**
+ * The kinds of plugin, each a service type that providers implement: the five handler groups the
+ * dispatcher routes operations to, and the cache policy.
+ */
+public enum PluginKind {
     ATTRS(AttrsProvider.class, true),
     DIRS(DirsProvider.class, true),
     FILES(FilesProvider.class, true),
     RENAME(RenameProvider.class, false),
-    XATTR(XattrProvider.class, false);
+    XATTR(XattrProvider.class, false),
+    /** Not a handler group: how open files use the content cache. */
+    CACHE(CachePolicyProvider.class, true);
 
     private final Class<? extends HandlerProvider<?>> serviceType;
     private final boolean required;
 
-    HandlerGroup(Class<? extends HandlerProvider<?>> serviceType, boolean required) {
+    PluginKind(Class<? extends HandlerProvider<?>> serviceType, boolean required) {
         this.serviceType = serviceType;
         this.required = required;
     }
@@ -20,7 +25,7 @@ public enum HandlerGroup {
         return serviceType;
     }
 
-    /** Required groups must be present and enabled for a mount to start. */
+    /** Required kinds must be present and enabled for a mount to start. */
     public boolean required() {
         return required;
     }

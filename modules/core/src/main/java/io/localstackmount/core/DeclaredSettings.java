@@ -1,0 +1,95 @@
+package io.localstackmount.core;
+
+import io.localstackmount.api.HandlerProvider;
+import io.localstackmount.api.PluginSetting;
+import io.localstackmount.api.PluginSettings;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A provider's settings as it declared them ({@link HandlerProvider#settings()}) applied to what
+ * config gave it: a setting it does not declare is refused (naming the ones it has), every declared
+ * one gets its default when config is silent, and sizes and times become plain numbers (bytes,
+ * seconds). The app checks config with this before mounting; core applies it when creating the
+ * provider, so a provider always sees the same values {@code --print-config} shows.
+ */
+public final class DeclaredSettings {
+
+    private DeclaredSettings() {
+    }
+
+    /**
+     * The settings {@code provider} is created with; IllegalArgumentException (naming the setting)
+     * for an undeclared or malformed one.
+     */
+    public static PluginSettings resolve(HandlerProvider<?> provider, PluginSettings given) {
+        List<PluginSetting> declared = provider.settings();
+        Map<String, PluginSetting> byName = declared.stream()
+                .collect(Collectors.toMap(PluginSetting::name, s -> s, (a, b) -> a, LinkedHashMap::new));
+        for (String name : given.values().keySet()) {
+            if (!byName.containsKey(name)) {
+                throw new IllegalArgumentException("'" + name + "' is not a setting of the " + provider.name() + " provider; it has "
+                        + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet())));
+            }
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (PluginSetting setting : declared) {
+            String raw = given.values().getOrDefault(setting.name(), setting.defaultValue());
+            values.put(setting.name(), normalise(setting, raw));
+        }
+        return new PluginSettings(values);
+    }
+
+    /** {@code raw} as the provider reads it: bytes for a size, seconds for a time; IllegalArgumentException when malformed. */
+    public static String normalise(PluginSetting setting, String raw) {
+        String v = raw.trim();
+        try {
+            return switch (setting.type()) {
+                case TEXT -> v;
+                case NUMBER -> Long.toString(Long.parseLong(v));
+                case SIZE -> Long.toString(bytes(v));
+                case SECONDS -> Long.toString(seconds(v));
+            };
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("setting '" + setting.name() + "' = '" + raw + "' is not "
+                    + switch (setting.type()) {
+                        case SIZE -> "a size such as 8m, 512k or 1g";
+                        case SECONDS -> "a time such as 30, 30s, 5m or 1h";
+                        default -> "a whole number";
+                    }, e);
+        }
+    }
+
+    /** {@code 8m}, {@code 512k}, {@code 1g} or plain bytes. */
+    public static long bytes(String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        char last = s.isEmpty() ? ' ' : s.charAt(s.length() - 1);
+        switch (last) {
+            case 'k' -> unit = 1L << 10;
+            case 'm' -> unit = 1L << 20;
+            case 'g' -> unit = 1L << 30;
+            case 't' -> unit = 1L << 40;
+            default -> unit = 1;
+        }
+        String number = unit == 1 ? s : s.substring(0, s.length() - 1);
+        return Math.multiplyExact(Long.parseLong(number.trim()), unit);
+    }
+
+    private static long seconds(String v) {
+        String s = v.toLowerCase(Locale.ROOT);
+        long unit = 1;
+        char last = s.isEmpty() ? ' ' : s.charAt(s.length() - 1);
+        switch (last) {
+            case 's' -> unit = 1;
+            case 'm' -> unit = 60;
+            case 'h' -> unit = 3600;
+            default -> unit = 0;
+        }
+        String number = unit == 0 ? s : s.substring(0, s.length() - 1);
+        return Math.multiplyExact(Long.parseLong(number.trim()), unit == 0 ? 1 : unit);
+    }
+}
