@@ -1,7 +1,7 @@
 package io.localstackmount.app;
 
-import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.MountOptions;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.PluginSettings;
 import io.localstackmount.core.FsConfig;
 import io.localstackmount.fuse.MountSettings;

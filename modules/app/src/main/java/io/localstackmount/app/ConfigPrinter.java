@@ -1,7 +1,7 @@
 package io.localstackmount.app;
 
-import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.HandlerProvider;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.core.FsConfig;
 import io.localstackmount.core.PluginRegistry;
 import io.localstackmount.s3.S3StoreConfig;

@@ -18,8 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
-import sun.misc.Signal;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * The main job: find the S3 endpoint (or start the embedded one), build the filesystem, mount it,

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.localstackmount.api.PluginKind;
 import io.localstackmount.core.FsConfig;
-import io.localstackmount.core.PluginRegistry;
 import io.localstackmount.s3.S3StoreConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -341,7 +340,7 @@ class ConfigTest {
             projectFile("s3.access-key = 000000000001\ns3.secret-key = very-secret-value\nmount.umask = 027\n");
             ConfigSources s = sources("--ttl", "3");
             AppConfig c = ConfigLoader.load(s, List.of(), env, home, ConfigSources.userConfigDir(env, home));
-            String out = ConfigPrinter.print(c, s, PluginRegistry.load(ModuleLayer.boot(), getClass().getClassLoader()));
+            String out = ConfigPrinter.print(c, s, Plugins.load(c, getClass().getClassLoader()));
             assertFalse(out.contains("very-secret-value"), out);
             assertTrue(out.contains("s3.secret-key = very****"), out);
             assertTrue(out.matches("(?s).*mount.umask = 027 +# .*\\.localstackmount\\.properties:3.*"), out);
@@ -359,7 +358,7 @@ class ConfigTest {
             projectFile("mount.umask = 027\nmetadata.ttl = 750ms\nplugin.rename.max-keys = 5\n");
             ConfigSources s = sources();
             AppConfig c = ConfigLoader.load(s, List.of(), env, home, ConfigSources.userConfigDir(env, home));
-            String out = ConfigPrinter.print(c, s, PluginRegistry.load(ModuleLayer.boot(), getClass().getClassLoader()));
+            String out = ConfigPrinter.print(c, s, Plugins.load(c, getClass().getClassLoader()));
             Path saved = Files.writeString(tmp.resolve("saved.properties"),
                     out.lines().filter(l -> !l.startsWith("s3.secret-key") && !l.startsWith("s3.access-key")).map(l -> l.replaceAll(" +# .*$", ""))
                             .reduce("", (a, b) -> a + b + "\n"));

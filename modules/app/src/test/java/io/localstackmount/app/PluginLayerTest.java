@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.HandlerProvider;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.XattrProvider;
 import io.localstackmount.core.PluginRegistry;
 import java.nio.file.Files;

@@ -13,7 +13,7 @@ import io.localstackmount.api.ObjectInfo;
 import io.localstackmount.api.ObjectStore;
 import io.localstackmount.api.Precondition;
 import io.localstackmount.s3.S3ObjectStore;
-import io.localstackmount.testkit.S3ProxyServer;
+import io.localstackmount.s3proxy.S3ProxyServer;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

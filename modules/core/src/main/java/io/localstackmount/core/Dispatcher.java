@@ -47,6 +47,14 @@ public final class Dispatcher {
         this.readOnly = readOnly;
     }
 
+    /**
+     * A dispatcher over these handlers alone, without core's storage, so that libfuse's hiding of
+     * open files stays an ordinary rename: for testing a FUSE host on stub handlers.
+     */
+    public static Dispatcher of(AttrOps attrs, DirOps dirs, FileOps files, RenameOps rename, XattrOps xattr, boolean readOnly) {
+        return new Dispatcher(attrs, dirs, files, rename, xattr, new HiddenOpenFiles(new HandleTable(), null), readOnly);
+    }
+
     public Node getattr(FsPath path) {
         Optional<Node> removedWhileOpen = hidden.attributes(path);
         return removedWhileOpen.isPresent() ? removedWhileOpen.get() : attrs.getattr(path);

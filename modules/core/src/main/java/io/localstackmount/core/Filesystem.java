@@ -57,14 +57,16 @@ public final class Filesystem implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final FsConfig config;
     private final CachePolicy cachePolicy;
+    private final Clock clock;
     /** Opened by the first policy that asks for it; guarded by {@code this}. */
     private DiskContentCache contentCache;
 
-    private Filesystem(ObjectStore store, FsConfig config, PluginRegistry registry) {
+    private Filesystem(ObjectStore store, FsConfig config, PluginRegistry registry, Clock clock, Ticker ticker) {
         // First, so that an unknown name fails the start before anything is created.
         HandlerProvider<?> policyProvider = registry.select(PluginKind.CACHE, config.cachePolicy()).orElseThrow(() ->
                 new IllegalStateException("no cache policy was found: is the localstackmount-plugin-cache-etag module present?"));
         this.config = config;
+        this.clock = clock;
         this.store = new CountingObjectStore(store);
         this.handles = new HandleTable();
         // Bounded: plugins bound their own parallelism per call, this bounds all calls together.
@@ -75,10 +77,10 @@ public final class Filesystem implements AutoCloseable {
         // them, and a lookup must never end up running a whole batch on its own thread.
         this.headers = Executors.newFixedThreadPool(CachedNamespace.HEAD_LANES, daemonThreads("lsm-head"));
         this.stagingDir = createStagingDir(config.stagingDir());
-        this.namespace = new CachedNamespace(this.store, handles, config, Clock.systemUTC(), Ticker.systemTicker(),
+        this.namespace = new CachedNamespace(this.store, handles, config, clock, ticker,
                 new MetadataJournal(config.metadataDir()), headers);
         this.reads = new ObservedSource(this.store, namespace);
-        this.storage = new CoreStorage(this.store, reads, namespace, handles, Clock.systemUTC(), workers);
+        this.storage = new CoreStorage(this.store, reads, namespace, handles, clock, workers);
         this.cachePolicy = (CachePolicy) create(policyProvider, PluginKind.CACHE);
         this.dispatcher = new Dispatcher(
                 this.<AttrOps>handler(registry, config, PluginKind.ATTRS),
@@ -91,7 +93,22 @@ public final class Filesystem implements AutoCloseable {
 
     /** Builds a filesystem; throws IllegalStateException with a user-facing message when config and plugins disagree. */
     public static Filesystem create(ObjectStore store, FsConfig config, PluginRegistry registry) {
-        return new Filesystem(store, config, registry);
+        return create(store, config, registry, Clock.systemUTC(), Ticker.systemTicker());
+    }
+
+    /** As {@link #create(ObjectStore, FsConfig, PluginRegistry)}, on the given time: for tests that move it. */
+    public static Filesystem create(ObjectStore store, FsConfig config, PluginRegistry registry, Clock clock, Ticker ticker) {
+        return new Filesystem(store, config, registry, clock, ticker);
+    }
+
+    /** The context a plugin is created with, with {@code settings}: for tests that drive one plugin's classes directly. */
+    public FsContext pluginContext(PluginSettings settings) {
+        return new Context(settings, config.options());
+    }
+
+    /** What the mount shows, as handlers see it. */
+    public Namespace namespace() {
+        return namespace;
     }
 
     public Dispatcher dispatcher() {
@@ -245,7 +262,7 @@ public final class Filesystem implements AutoCloseable {
 
         @Override
         public Clock clock() {
-            return Clock.systemUTC();
+            return clock;
         }
 
         @Override

@@ -1,7 +1,7 @@
 package io.localstackmount.core;
 
-import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.MountOptions;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.PluginSettings;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.localstackmount.core;
 
+import io.localstackmount.api.Errno;
+import io.localstackmount.api.FsException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -9,9 +11,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-
-import io.localstackmount.api.Errno;
-import io.localstackmount.api.FsException;
 
 /**
  * The HEADs that learn the metadata of one listing's entries, sent together the first time one of

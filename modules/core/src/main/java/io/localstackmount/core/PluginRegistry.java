@@ -1,7 +1,7 @@
 package io.localstackmount.core;
 
-import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.HandlerProvider;
+import io.localstackmount.api.PluginKind;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.CodeSource;

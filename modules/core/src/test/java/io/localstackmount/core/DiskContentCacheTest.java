@@ -46,9 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DiskContentCacheTest {
     private static final int BLOCK = 1024;
     private static final Instant MODIFIED = Instant.parse("2025-03-01T10:00:00Z");
-    private static final CachedVersion V1 = new CachedVersion("bucket", "dir/file.bin", "etag-1", MODIFIED, 3000);
+    private static final CachedVersion V1 = new CachedVersion("bucket", "dir/file.bin", "etag-1", MODIFIED, 3000, null);
     /** A large object, for tests that need many blocks. */
-    private static final CachedVersion BIG = new CachedVersion("bucket", "big.bin", "etag-big", MODIFIED, 1000L * BLOCK);
+    private static final CachedVersion BIG = new CachedVersion("bucket", "big.bin", "etag-big", MODIFIED, 1000L * BLOCK, null);
 
     private FileSystem fs;
     private Path root;
@@ -151,7 +151,7 @@ class DiskContentCacheTest {
         @Test
         @DisplayName("an unknown Last-Modified is kept as unknown")
         void noTime() {
-            CachedVersion v = new CachedVersion("b", "k", "e", null, 10);
+            CachedVersion v = new CachedVersion("b", "k", "e", null, 10, null);
             cache.write(v, 0, new byte[10], 0, 10);
             assertEquals(v, cache.find("b", "k", "e").orElseThrow());
         }
@@ -297,7 +297,7 @@ class DiskContentCacheTest {
         @DisplayName("another block's file in its place (header identity)")
         void otherBlock() throws IOException {
             Path file = onlyFile();
-            CachedVersion other = new CachedVersion("bucket", "dir/file.bin", "etag-OTHER", MODIFIED, 3000);
+            CachedVersion other = new CachedVersion("bucket", "dir/file.bin", "etag-OTHER", MODIFIED, 3000, null);
             cache.write(other, 0, data, 0, BLOCK);
             Path otherFile = blockFiles().stream().filter(p -> !p.equals(file)).findFirst().orElseThrow();
             Files.copy(otherFile, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

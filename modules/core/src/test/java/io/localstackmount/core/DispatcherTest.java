@@ -10,9 +10,6 @@ import io.localstackmount.api.Errno;
 import io.localstackmount.api.FileOps;
 import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
-import io.localstackmount.api.Node;
-import io.localstackmount.api.NodeType;
-import io.localstackmount.api.OpenFile;
 import io.localstackmount.api.OpenFlags;
 import io.localstackmount.api.RenameOps;
 import io.localstackmount.api.XattrOps;
@@ -31,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The rules the dispatcher owns: read-only answers EROFS, an absent group one deliberate errno, libfuse's hiding is a removal. */
+/** The rules the dispatcher owns: read-only answers EROFS, an absent group one deliberate errno. */
 class DispatcherTest {
     private static final FsPath P = FsPath.parse("/b/f");
     private static final FsPath Q = FsPath.parse("/b/g");
@@ -62,53 +59,10 @@ class DispatcherTest {
         });
     }
 
+    /** Libfuse's hiding of open files is tested with core's storage in the test kit (RemovedWhileOpenTest). */
     private Dispatcher dispatcher(boolean readOnly, boolean withRename, boolean withXattr) {
-        return dispatcher(readOnly, withRename, withXattr, new HandleTable());
-    }
-
-    private Dispatcher dispatcher(boolean readOnly, boolean withRename, boolean withXattr, HandleTable handles) {
-        return new Dispatcher(recording(AttrOps.class), recording(DirOps.class), recording(FileOps.class),
-                withRename ? recording(RenameOps.class) : null, withXattr ? recording(XattrOps.class) : null, handles, readOnly);
-    }
-
-    @Nested
-    @DisplayName("libfuse hiding a file removed while open")
-    class RemovedWhileOpen {
-        private final FsPath hiddenName = FsPath.parse("/b/.fuse_hidden0000000100000002");
-        private final HandleTable handles = new HandleTable();
-        private final Node attrs = new Node("f", NodeType.FILE, 5, Instant.EPOCH, 0644, 1, 2, null);
-
-        @Test
-        @DisplayName("is a removal: the rename plugin is not called, the hidden name answers from the handle, then goes away")
-        void hideIsUnlink() {
-            handles.register(new FakeOpenFile(P, attrs));
-            Dispatcher d = dispatcher(false, true, false, handles);
-
-            d.rename(P, hiddenName);
-            assertEquals(List.of("FileOps.unlink"), calls);
-            assertEquals(5, d.getattr(hiddenName).size());
-            assertEquals(List.of(hiddenName), handles.openIn(P.parent()).stream().map(OpenFile::path).toList());
-
-            d.unlink(hiddenName);
-            assertEquals(List.of("FileOps.unlink"), calls, "the hidden name has no object to remove");
-            d.getattr(hiddenName);
-            assertEquals(List.of("FileOps.unlink", "AttrOps.getattr"), calls, "once forgotten, the name is asked of S3 again");
-        }
-
-        @Test
-        @DisplayName("works with the rename group disabled")
-        void withoutRename() {
-            handles.register(new FakeOpenFile(P, attrs));
-            dispatcher(false, false, false, handles).rename(P, hiddenName);
-            assertEquals(List.of("FileOps.unlink"), calls);
-        }
-
-        @Test
-        @DisplayName("a rename to such a name of a file nobody has open is an ordinary rename")
-        void notOpen() {
-            dispatcher(false, true, false, handles).rename(P, hiddenName);
-            assertEquals(List.of("RenameOps.rename"), calls);
-        }
+        return Dispatcher.of(recording(AttrOps.class), recording(DirOps.class), recording(FileOps.class),
+                withRename ? recording(RenameOps.class) : null, withXattr ? recording(XattrOps.class) : null, readOnly);
     }
 
     /** Every operation that changes something, by name. */

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.MountOptions;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.PluginSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +66,8 @@ class FsConfigTest {
             assertEquals(FsConfig.defaultCacheDir(), c.cacheDir());
             assertTrue(c.cacheDir().endsWith("localstackmount"), c.cacheDir().toString());
             assertTrue(c.cacheDir().isAbsolute(), c.cacheDir().toString());
-            assertEquals(PluginSettings.EMPTY, c.cacheSettings());
+            assertEquals(PluginSettings.EMPTY, c.settingsOf(PluginKind.CACHE));
+            assertTrue(c.headUnknown(), "attributes survive a remount by default");
         }
     }
 

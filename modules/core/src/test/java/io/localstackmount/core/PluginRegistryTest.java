@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.localstackmount.api.FsContext;
-import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.HandlerProvider;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.XattrOps;
 import io.localstackmount.api.XattrProvider;
 import java.io.IOException;

@@ -71,8 +71,8 @@ class FuseAdapterTest {
     }
 
     private FuseAdapter adapter(boolean readOnly, boolean withXattr) {
-        Dispatcher d = new Dispatcher(stub(AttrOps.class), stub(DirOps.class), stub(FileOps.class), null,
-                withXattr ? stub(XattrOps.class) : null, new io.localstackmount.core.HandleTable(), readOnly);
+        Dispatcher d = Dispatcher.of(stub(AttrOps.class), stub(DirOps.class), stub(FileOps.class), null,
+                withXattr ? stub(XattrOps.class) : null, readOnly);
         return new FuseAdapter(d, false);
     }
 

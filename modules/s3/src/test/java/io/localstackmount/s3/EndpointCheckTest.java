@@ -1,10 +1,10 @@
 package io.localstackmount.s3;
 
-import io.localstackmount.testkit.S3ProxyServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.localstackmount.s3proxy.S3ProxyServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

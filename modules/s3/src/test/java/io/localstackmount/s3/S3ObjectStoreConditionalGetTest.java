@@ -13,7 +13,7 @@ import io.localstackmount.api.FsException;
 import io.localstackmount.api.GetResult;
 import io.localstackmount.api.ObjectInfo;
 import io.localstackmount.api.Precondition;
-import io.localstackmount.testkit.S3ProxyServer;
+import io.localstackmount.s3proxy.S3ProxyServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;

@@ -1,8 +1,8 @@
 package io.localstackmount.s3;
 
-import io.localstackmount.testkit.ObjectStoreContract;
-import io.localstackmount.testkit.S3ProxyServer;
 import io.localstackmount.api.ObjectStore;
+import io.localstackmount.s3proxy.S3ProxyServer;
+import io.localstackmount.testkit.ObjectStoreContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

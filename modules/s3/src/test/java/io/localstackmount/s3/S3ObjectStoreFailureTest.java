@@ -1,6 +1,5 @@
 package io.localstackmount.s3;
 
-import io.localstackmount.testkit.S3ProxyServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import io.localstackmount.api.Errno;
 import io.localstackmount.api.FsException;
 import io.localstackmount.api.ObjectInfo;
+import io.localstackmount.s3proxy.S3ProxyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

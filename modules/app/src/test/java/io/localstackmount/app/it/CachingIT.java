@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.localstackmount.core.CountingObjectStore;
 import io.localstackmount.core.DiskContentCache;
 import io.localstackmount.core.FsConfig;
-import io.localstackmount.testkit.S3ProxyServer;
+import io.localstackmount.s3proxy.S3ProxyServer;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;

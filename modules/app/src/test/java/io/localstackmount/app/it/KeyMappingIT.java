@@ -18,7 +18,7 @@ import io.localstackmount.core.FsConfig;
 import io.localstackmount.core.PluginRegistry;
 import io.localstackmount.fuse.FuseMount;
 import io.localstackmount.s3.S3ObjectStore;
-import io.localstackmount.testkit.S3ProxyServer;
+import io.localstackmount.s3proxy.S3ProxyServer;
 import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;

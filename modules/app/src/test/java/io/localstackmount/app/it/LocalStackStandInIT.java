@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.localstackmount.s3.S3ObjectStore;
-import io.localstackmount.testkit.S3ProxyServer;
+import io.localstackmount.s3proxy.S3ProxyServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -8,7 +8,7 @@ import io.localstackmount.core.PluginRegistry;
 import io.localstackmount.fuse.FuseMount;
 import io.localstackmount.fuse.MountSettings;
 import io.localstackmount.s3.S3ObjectStore;
-import io.localstackmount.testkit.S3ProxyServer;
+import io.localstackmount.s3proxy.S3ProxyServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.localstackmount.api.ObjectInfo;
 import io.localstackmount.core.CountingObjectStore;
-import io.localstackmount.testkit.S3ProxyServer;
+import io.localstackmount.s3proxy.S3ProxyServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.Listing;
 import io.localstackmount.api.ObjectInfo;
+import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.PluginSettings;
-import io.localstackmount.testkit.S3ProxyServer;
+import io.localstackmount.s3proxy.S3ProxyServer;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;

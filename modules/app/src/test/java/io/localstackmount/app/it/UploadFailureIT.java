@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.localstackmount.app.it.MountFixture.Result;
 import io.localstackmount.s3.S3ObjectStore;
-import io.localstackmount.testkit.S3ProxyServer;
+import io.localstackmount.s3proxy.S3ProxyServer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

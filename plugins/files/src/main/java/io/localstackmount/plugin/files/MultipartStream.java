@@ -1,9 +1,9 @@
 package io.localstackmount.plugin.files;
 
 import io.localstackmount.api.Errno;
+import io.localstackmount.api.FsContext;
 import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
-import io.localstackmount.api.FsContext;
 import io.localstackmount.api.MultipartUpload;
 import io.localstackmount.api.Node;
 import java.nio.file.Path;

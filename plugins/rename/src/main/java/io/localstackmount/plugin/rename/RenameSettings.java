@@ -1,9 +1,8 @@
 package io.localstackmount.plugin.rename;
 
 import io.localstackmount.api.PluginSetting;
-import java.util.List;
-
 import io.localstackmount.api.PluginSettings;
+import java.util.List;
 
 /**
  * The rename plugin's settings, read once when the plugin is created. Config keys (under the

@@ -2,9 +2,9 @@ package io.localstackmount.plugin.xattr;
 
 import io.localstackmount.api.FsContext;
 import io.localstackmount.api.PluginSetting;
-import java.util.List;
 import io.localstackmount.api.XattrOps;
 import io.localstackmount.api.XattrProvider;
+import java.util.List;
 
 /** Provides {@link StandardXattrs}. */
 public final class StandardXattrProvider implements XattrProvider {
