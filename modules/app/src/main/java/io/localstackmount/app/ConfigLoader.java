@@ -3,6 +3,7 @@ package io.localstackmount.app;
 import io.localstackmount.api.PluginKind;
 import io.localstackmount.app.ConfigSources.Level;
 import io.localstackmount.app.ConfigSources.Setting;
+import io.localstackmount.core.DeclaredSettings;
 import io.localstackmount.s3.S3ConfigResolver;
 import io.localstackmount.s3.S3StoreConfig;
 import java.nio.file.Files;
@@ -30,7 +31,6 @@ import java.util.regex.Pattern;
 final class ConfigLoader {
     private static final List<String> ENDPOINT_ENV = List.of("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "LOCALSTACK_ENDPOINT");
     private static final List<String> REGION_ENV = List.of("AWS_REGION", "AWS_DEFAULT_REGION");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
 
     private final ConfigSources sources;
@@ -351,22 +351,7 @@ final class ConfigLoader {
 
     /** Bytes: {@code 1048576}, or with a binary unit {@code 512k}, {@code 8m}, {@code 1g}, {@code 8MiB}. */
     static long size(String value) {
-        Matcher m = SIZE.matcher(value.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("takes a size in bytes, or with a unit: 512k, 8m, 1g");
-        }
-        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            case "t" -> 40;
-            default -> 0;
-        };
-        long n = Long.parseLong(m.group(1));
-        if (n > (Long.MAX_VALUE >> shift)) {
-            throw new IllegalArgumentException("is too large");
-        }
-        return n << shift;
+        return DeclaredSettings.bytes(value);
     }
 
     private static S3StoreConfig.ChecksumMode checksums(String value) {

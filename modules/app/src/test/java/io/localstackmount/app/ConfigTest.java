@@ -185,8 +185,9 @@ class ConfigTest {
             assertEquals(Duration.ofMillis(500), c.fsConfig().metadataTtl());
             assertEquals(Duration.ofMinutes(1), c.busyTimeout());
             assertEquals(0027, c.umask());
-            assertEquals(String.valueOf(2L << 30), c.settings(PluginKind.RENAME).get("max-bytes"));
-            assertEquals(String.valueOf(16L << 20), c.settings(PluginKind.FILES).get("part-size"));
+            // Plugin settings stay as written; the provider's declaration turns them into bytes (DeclaredSettings).
+            assertEquals("2g", c.settings(PluginKind.RENAME).get("max-bytes"));
+            assertEquals("16MiB", c.settings(PluginKind.FILES).get("part-size"));
             assertTrue(c.readOnly());
             assertTrue(c.fsConfig().options().readOnly());
             assertEquals(8, c.s3().maxConnections());

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -17,6 +19,7 @@ import java.util.stream.Collectors;
  * provider, so a provider always sees the same values {@code --print-config} shows.
  */
 public final class DeclaredSettings {
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?", Pattern.CASE_INSENSITIVE);
 
     private DeclaredSettings() {
     }
@@ -53,7 +56,7 @@ public final class DeclaredSettings {
                 case SIZE -> Long.toString(bytes(v));
                 case SECONDS -> Long.toString(seconds(v));
             };
-        } catch (NumberFormatException | ArithmeticException e) {
+        } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IllegalArgumentException("setting '" + setting.name() + "' = '" + raw + "' is not "
                     + switch (setting.type()) {
                         case SIZE -> "a size such as 8m, 512k or 1g";
@@ -63,20 +66,27 @@ public final class DeclaredSettings {
         }
     }
 
-    /** {@code 8m}, {@code 512k}, {@code 1g} or plain bytes. */
-    public static long bytes(String v) {
-        String s = v.trim().toLowerCase(Locale.ROOT);
-        long unit = 1;
-        char last = s.isEmpty() ? ' ' : s.charAt(s.length() - 1);
-        switch (last) {
-            case 'k' -> unit = 1L << 10;
-            case 'm' -> unit = 1L << 20;
-            case 'g' -> unit = 1L << 30;
-            case 't' -> unit = 1L << 40;
-            default -> unit = 1;
+    /**
+     * Bytes: {@code 1048576}, or with a binary unit {@code 512k}, {@code 8m}, {@code 1g}, {@code 8MiB};
+     * IllegalArgumentException otherwise. The one size syntax of every configuration key.
+     */
+    public static long bytes(String value) {
+        Matcher m = SIZE.matcher(value.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("takes a size in bytes, or with a unit: 512k, 8m, 1g");
         }
-        String number = unit == 1 ? s : s.substring(0, s.length() - 1);
-        return Math.multiplyExact(Long.parseLong(number.trim()), unit);
+        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            case "t" -> 40;
+            default -> 0;
+        };
+        long n = Long.parseLong(m.group(1));
+        if (n > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException("is too large");
+        }
+        return n << shift;
     }
 
     private static long seconds(String v) {

@@ -1,5 +1,6 @@
 package io.localstackmount.example.checksums;
 
+import io.localstackmount.api.PluginSetting;
 import io.localstackmount.api.PluginSettings;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,13 +28,14 @@ record ChecksumSettings(Map<String, String> algorithms, long maxBytes) {
     private static final Map<String, String> KNOWN = Map.of(
             "md5", "MD5", "sha1", "SHA-1", "sha256", "SHA-256", "sha512", "SHA-512");
 
-    /** Throws IllegalArgumentException naming the setting when one is unknown or wrong: the app reports it at start-up. */
+    /** The settings as the provider declares them: config refuses others and fills in these defaults. */
+    static final List<PluginSetting> DECLARED = List.of(
+            new PluginSetting("algorithms", DEFAULT_ALGORITHMS, PluginSetting.Type.TEXT,
+                    "checksums shown as user.<name> attributes: any of md5, sha1, sha256, sha512, comma-separated"),
+            PluginSetting.size("max-bytes", "1g", "larger objects answer EFBIG instead of being read through for a checksum"));
+
+    /** Throws IllegalArgumentException naming the setting when one is wrong: the app reports it at start-up. */
     static ChecksumSettings from(PluginSettings settings) {
-        for (String key : settings.values().keySet()) {
-            if (!key.equals("algorithms") && !key.equals("max-bytes")) {
-                throw new IllegalArgumentException("checksums: unknown setting '" + key + "'; its settings are algorithms, max-bytes");
-            }
-        }
         Map<String, String> algorithms = new java.util.LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
         for (String raw : settings.get("algorithms", DEFAULT_ALGORITHMS).split(",")) {

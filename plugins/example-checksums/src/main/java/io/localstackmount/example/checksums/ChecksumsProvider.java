@@ -1,8 +1,10 @@
 package io.localstackmount.example.checksums;
 
 import io.localstackmount.api.FsContext;
+import io.localstackmount.api.PluginSetting;
 import io.localstackmount.api.XattrOps;
 import io.localstackmount.api.XattrProvider;
+import java.util.List;
 
 /**
  * The service provider: config selects it with {@code plugins.xattr = checksums}. The app finds it
@@ -15,6 +17,12 @@ public final class ChecksumsProvider implements XattrProvider {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** What {@code plugin.xattr.*} may set; config refuses anything else and fills in the defaults. */
+    @Override
+    public List<PluginSetting> settings() {
+        return ChecksumSettings.DECLARED;
     }
 
     /** Reads {@code plugin.xattr.*} once; a bad setting fails the start with a message naming it. */
