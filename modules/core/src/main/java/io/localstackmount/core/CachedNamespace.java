@@ -4,7 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.localstackmount.api.Errno;
 import io.localstackmount.api.FolderState;
+import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
 import io.localstackmount.api.ListPage;
 import io.localstackmount.api.Listing;
@@ -228,6 +230,14 @@ public final class CachedNamespace implements Namespace {
     public List<Node> list(FsPath path) {
         Folder before = folders.getIfPresent(path);
         Folder folder = fetchFolder(path);
+        if (path.isObject() && folder.entries().isEmpty() && !folder.hasMarker()) {
+            // Nothing below the prefix: an empty folder only if the path is one (an s3fs folder stored
+            // without the slash, or one whose last key another client just removed); else not a folder.
+            Node node = lookup(path);
+            if (!node.isDirectory()) {
+                throw new FsException(Errno.ENOTDIR, path + " is not a folder");
+            }
+        }
         folders.put(path, folder);
         if (before != null) {
             // Names another client removed since: forget them now rather than after the TTL.
