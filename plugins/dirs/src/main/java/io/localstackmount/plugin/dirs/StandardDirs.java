@@ -30,10 +30,9 @@ final class StandardDirs implements DirOps {
 
     @Override
     public List<Node> readdir(FsPath path) {
-        Node node = ctx.namespace().lookup(path);
-        if (!node.isDirectory()) {
-            throw new FsException(Errno.ENOTDIR, path + " is not a folder");
-        }
+        // No lookup of the folder first: list answers ENOENT and ENOTDIR itself, and a lookup of a
+        // listed folder would HEAD every entry of its parent whose attributes are unknown, so that
+        // find, which only lists, would cost a HEAD per object instead of a LIST per folder.
         return ctx.namespace().list(path);
     }
 
