@@ -192,6 +192,15 @@ public final class Filesystem implements AutoCloseable {
         handles.discardAll();
         workers.shutdownNow();
         headers.shutdownNow();
+        try {
+            // A HEAD in flight records what it learnt (in the metadata journal, under the cache folder):
+            // let it finish before the store closes and the next mount of that folder may start.
+            if (!headers.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.debug("HEADs of a listing were still running at unmount");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try (Stream<Path> files = Files.walk(stagingDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(Filesystem::deleteQuietly);
         } catch (IOException e) {

@@ -63,7 +63,8 @@ final class HeadBatch {
 
     private void lane() {
         int i;
-        while ((i = next.getAndIncrement()) < names.size()) {
+        // The unmount interrupts the lanes: the entries left are not asked for any more.
+        while (!Thread.currentThread().isInterrupted() && (i = next.getAndIncrement()) < names.size()) {
             String name = names.get(i);
             CompletableFuture<Void> f = new CompletableFuture<>();
             if (claimed.putIfAbsent(name, f) == null) {
