@@ -282,6 +282,22 @@ public final class CachedNamespace implements Namespace {
         return nodeOf(path, object, meta);
     }
 
+    /**
+     * True when {@code node}, as shown for {@code path}, carries what S3 stores for it: false for a
+     * listed entry whose metadata was never seen (it shows the mount's defaults; metadata.head-unknown
+     * off). Buckets, the root and unsaved files have no stored attributes to differ from.
+     */
+    boolean attributesKnown(FsPath path, Node node) {
+        if (!path.isObject()) {
+            return true;
+        }
+        if (node.isDirectory()) {
+            return metadata.marker(path.bucket(), path.markerKey()) != null;
+        }
+        return node.etag() == null
+                || metadata.of(path.bucket(), new ObjectInfo(path.key(), node.size(), null, node.etag(), null, null)).isPresent();
+    }
+
     /** The node the mount shows for the root and for folders with no stored attributes. */
     Node folderNode(FsPath path, Instant mtime) {
         return new Node(path.name(), NodeType.DIRECTORY, 0, mtime, options.folderMode(), options.uid(), options.gid(), null);

@@ -140,7 +140,9 @@ final class CoreStorage implements Storage {
     public Node changeAttributes(FsPath path, UnaryOperator<Node> change) {
         Node current = namespace.lookup(path);
         Node wanted = change.apply(current);
-        if (wanted.equals(current)) {
+        // A node from a listing whose metadata was never seen shows the defaults, not what S3 stores:
+        // "no change" to it may well be a change to the object (chmod 644 of an s3fs file stored 0755).
+        if (wanted.equals(current) && namespace.attributesKnown(path, current)) {
             return current;
         }
         for (OpenFile file : handles.openAt(path)) {
@@ -158,7 +160,11 @@ final class CoreStorage implements Storage {
                     new FsException(Errno.ENOENT, path + " vanished from S3 while changing its attributes"));
             // The node may come from a listing, which carries no metadata: apply the change to what the
             // object really stores, so that chmod keeps an s3fs owner and chown keeps its mode.
-            wanted = change.apply(namespace.nodeOf(path, stored));
+            Node storedNode = namespace.nodeOf(path, stored);
+            wanted = change.apply(storedNode);
+            if (wanted.equals(storedNode)) {
+                return storedNode;
+            }
             base = stored.metadata();
         } else {
             Optional<ObjectInfo> marker = reads.head(path.bucket(), path.markerKey());
