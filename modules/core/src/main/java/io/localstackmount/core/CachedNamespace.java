@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +78,8 @@ public final class CachedNamespace implements Namespace {
     private final Instant mountTime;
     private final Ticker ticker;
     private final Executor headExecutor;
+    private final long ttlNanos;
+    private final long negativeNanos;
     private final Cache<FsPath, Optional<Node>> nodes;
     private final Cache<FsPath, Folder> folders;
     private final KnownMetadata metadata;
@@ -123,7 +126,9 @@ public final class CachedNamespace implements Namespace {
         this.headExecutor = headExecutor;
         this.metadata = new KnownMetadata(config.cacheEntries(), journal);
         long ttl = config.metadataTtl().toNanos();
+        this.ttlNanos = ttl;
         long negativeNanos = config.negativeTtl().toNanos();
+        this.negativeNanos = negativeNanos;
         this.nodes = Caffeine.newBuilder()
                 .maximumSize(config.cacheEntries())
                 .ticker(ticker)
@@ -207,7 +212,7 @@ public final class CachedNamespace implements Namespace {
                     }
                 }
                 Optional<Node> fromListing = Optional.of(parent.entries().get(name));
-                nodes.put(path, fromListing);
+                cacheFromListing(path, fromListing, parent.fetchedNanos(), false);
                 return fromListing;
             }
             if (listedNow) {
@@ -604,27 +609,53 @@ public final class CachedNamespace implements Namespace {
             }
         }
         HeadBatch heads = unknown.isEmpty() || !headUnknown ? null
-                : new HeadBatch(List.copyOf(unknown), name -> learnEntry(path, name, listed.get(name)), headExecutor, HEAD_LANES);
+                : new HeadBatch(List.copyOf(unknown), name -> learnEntry(path, name, listed.get(name), fetched), headExecutor,
+                        HEAD_LANES);
         return new Folder(entries, hasMarker, fetched, complete, Set.copyOf(unknown), heads);
     }
 
-    /** One HEAD of a listed entry: of the object, or of the marker of a folder ({@code listed} null). */
-    private void learnEntry(FsPath folder, String name, ObjectInfo listed) {
+    /**
+     * One HEAD of a listed entry: of the object, or of the marker of a folder ({@code listed} null),
+     * for the listing fetched at {@code listedNanos}. The answer may come late: it fills the node
+     * cache only where nothing was put since the listing (a change this mount made, or a newer
+     * listing's HEAD, knows better), and no longer than that listing is trusted, since what the name
+     * is (a file not shadowed by a folder, a folder at all when it has no marker) is the listing's word.
+     */
+    private void learnEntry(FsPath folder, String name, ObjectInfo listed, long listedNanos) {
         FsPath child = folder.child(name);
         if (listed == null) {
             Optional<ObjectInfo> marker = store.head(child.bucket(), child.markerKey());
             if (marker.isPresent()) {
                 metadata.learntMarker(child.bucket(), marker.get());
-                nodes.put(child, Optional.of(folderNodeOf(child, marker.get().etag(), marker.get().metadata(),
-                        marker.get().lastModified())));
+                cacheFromListing(child, Optional.of(folderNodeOf(child, marker.get().etag(), marker.get().metadata(),
+                        marker.get().lastModified())), listedNanos, true);
             } else {
                 metadata.noMarker(child.bucket(), child.markerKey());
-                nodes.put(child, Optional.of(folderNode(child, mountTime)));
+                cacheFromListing(child, Optional.of(folderNode(child, mountTime)), listedNanos, true);
             }
             return;
         }
         Optional<ObjectInfo> head = store.head(child.bucket(), child.key());
-        nodes.put(child, head.map(info -> nodeOf(child, info)));
+        cacheFromListing(child, head.map(info -> nodeOf(child, info)), listedNanos, true);
+    }
+
+    /**
+     * Caches what the listing fetched at {@code listedNanos} says of {@code path} for what is left of
+     * that listing's TTL, not a full TTL from now (an absence no longer than the negative TTL
+     * either): an answer derived from a listing never outlives it. With {@code ifAbsent}, only where
+     * nothing is cached.
+     */
+    private void cacheFromListing(FsPath path, Optional<Node> node, long listedNanos, boolean ifAbsent) {
+        long left = Math.min(ttlNanos - (ticker.read() - listedNanos), node.isPresent() ? Long.MAX_VALUE : negativeNanos);
+        if (left <= 0) {
+            return;
+        }
+        var expiry = nodes.policy().expireVariably().orElseThrow();
+        if (ifAbsent) {
+            expiry.putIfAbsent(path, node, left, TimeUnit.NANOSECONDS);
+        } else {
+            expiry.put(path, node, left, TimeUnit.NANOSECONDS);
+        }
     }
 
     private boolean representable(FsPath folder, String key, String name) {
