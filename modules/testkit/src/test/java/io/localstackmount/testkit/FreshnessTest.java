@@ -173,6 +173,33 @@ class FreshnessTest {
         }
 
         @Test
+        @DisplayName("a folder another client emptied after the listing is gone once the listing is older than the TTL")
+        void folderFromListingExpiresWithIt() {
+            m.ls("/b");                             // t=0: dir/ is a prefix
+            m.time().advanceMillis(100);
+            m.s3().delete("b", "dir/x");            // t=0.1 s: another client removes its only key
+            m.time().advanceMillis(1_800);
+            assertTrue(exists("/b/dir"));           // t=1.9 s: the listing still says so, within the TTL
+            m.time().advanceMillis(600);            // t=2.5 s: the listing is older than the TTL
+            assertFalse(exists("/b/dir"), "nothing about /b may be older than the TTL");
+        }
+
+        @Test
+        @DisplayName("without HEADs (head-unknown off), a file first looked up late in the listing's life expires with it")
+        void fileFromListingExpiresWithIt() {
+            try (TestMount off = TestMount.builder(dir.resolve("off")).store(m.s3()).time(m.time())
+                    .config(b -> b.headUnknown(false)).start()) {
+                off.ls("/b");
+                m.time().advanceMillis(100);
+                m.s3().delete("b", "a.txt");
+                m.time().advanceMillis(1_800);
+                assertTrue(off.namespace().find(FsPath.parse("/b/a.txt")).isPresent(), "from the listing, within the TTL");
+                m.time().advanceMillis(600);
+                assertTrue(off.namespace().find(FsPath.parse("/b/a.txt")).isEmpty(), "the listing it came from is too old");
+            }
+        }
+
+        @Test
         @DisplayName("an answer taken from a listing never outlives the listing")
         void derivedAnswersExpireWithTheListing() {
             m.ls("/b");                             // t=0: the listing says "later" does not exist
@@ -310,6 +337,24 @@ class FreshnessTest {
             m.time().advanceMillis(600);             // t=2.1 s: the listing from t=0 is stale now
             assertTrue(exists("/b/elsewhere.txt"));
             assertTrue(exists("/b/new.txt"));
+        }
+
+        @Test
+        @DisplayName("a HEAD of an older listing's batch that answers late never undoes a change made since")
+        void lateHeadOfOlderListing() throws Exception {
+            m.s3().with("b", "gone/", "");
+            RequestLogStore store = new RequestLogStore(m.s3());
+            Filesystem fs = store.mount(dir.resolve("logged"), m.time(), b -> b);
+            Dispatcher d = fs.dispatcher();
+            d.readdir(FsPath.parse("/b"));                   // listing 1: gone/, attributes unknown
+            store.holdFirstHeadOf("gone/");
+            d.getattr(FsPath.parse("/b/a.txt"));             // starts listing 1's HEADs; gone/'s answers "a marker", then waits
+            store.awaitHeld();
+            d.readdir(FsPath.parse("/b"));                   // listing 2, with HEADs of its own
+            d.rmdir(FsPath.parse("/b/gone"));                // the marker is deleted
+            store.releaseHeld();                             // listing 1's late answer comes in
+            fs.close();                                      // waits for it to be recorded
+            assertTrue(fs.namespace().find(FsPath.parse("/b/gone")).isEmpty(), "the rmdir stands");
         }
 
         @Test

@@ -41,6 +41,10 @@ final class RequestLogStore implements ObjectStore {
     private volatile CountDownLatch headGate;
     /** True between {@link #holdHeads} and {@link #releaseHeads}: arriving HEADs do not open the gate. */
     private volatile boolean holding;
+    /** The key whose first HEAD {@link #holdFirstHeadOf} holds, its arrival and its release. */
+    private volatile String heldKey;
+    private volatile CountDownLatch heldArrived;
+    private volatile CountDownLatch heldReleased;
     /** One permit per HEAD that reached the gate. */
     private final Semaphore arrivals = new Semaphore(0);
 
@@ -91,6 +95,28 @@ final class RequestLogStore implements ObjectStore {
         }
     }
 
+    /**
+     * The next HEAD of {@code key}, once it has its answer, waits until {@link #releaseHeld} (at most
+     * ten seconds), deaf to interrupts: so that a test can change things meanwhile and then see what
+     * that late answer does, even through an unmount, which waits for it.
+     */
+    void holdFirstHeadOf(String key) {
+        heldArrived = new CountDownLatch(1);
+        heldReleased = new CountDownLatch(1);
+        heldKey = key;
+    }
+
+    /** Waits (at most ten seconds) until the HEAD {@link #holdFirstHeadOf} holds has its answer. */
+    void awaitHeld() throws InterruptedException {
+        if (!heldArrived.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("no HEAD of " + heldKey + " came");
+        }
+    }
+
+    void releaseHeld() {
+        heldReleased.countDown();
+    }
+
     /** The most HEADs that were in flight at one moment. */
     int maxHeadsInFlight() {
         return maxHeadsInFlight.get();
@@ -116,6 +142,7 @@ final class RequestLogStore implements ObjectStore {
         maxHeadsInFlight.accumulateAndGet(now, Math::max);
         try {
             Optional<ObjectInfo> answer = fake.head(bucket, key);
+            holdIfHeld(key);
             CountDownLatch gate = headGate;
             if (gate != null) {
                 arrivals.release();
@@ -130,6 +157,28 @@ final class RequestLogStore implements ObjectStore {
             throw new IllegalStateException("interrupted while holding a HEAD", e);
         } finally {
             headsInFlight.decrementAndGet();
+        }
+    }
+
+    private void holdIfHeld(String key) {
+        synchronized (this) {
+            if (!key.equals(heldKey)) {
+                return;
+            }
+            heldKey = null; // the first one only
+        }
+        heldArrived.countDown();
+        boolean interrupted = false;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (heldReleased.getCount() > 0 && System.nanoTime() < until) {
+            try {
+                heldReleased.await(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
