@@ -77,18 +77,32 @@ public final class Filesystem implements AutoCloseable {
         // them, and a lookup must never end up running a whole batch on its own thread.
         this.headers = Executors.newFixedThreadPool(CachedNamespace.HEAD_LANES, daemonThreads("lsm-head"));
         this.stagingDir = createStagingDir(config.stagingDir());
-        this.namespace = new CachedNamespace(this.store, handles, config, clock, ticker,
-                new MetadataJournal(config.metadataDir()), headers);
-        this.reads = new ObservedSource(this.store, namespace);
-        this.storage = new CoreStorage(this.store, reads, namespace, handles, clock, workers);
-        this.cachePolicy = (CachePolicy) create(policyProvider, PluginKind.CACHE);
-        this.dispatcher = new Dispatcher(
-                this.<AttrOps>handler(registry, config, PluginKind.ATTRS),
-                this.<DirOps>handler(registry, config, PluginKind.DIRS),
-                this.<FileOps>handler(registry, config, PluginKind.FILES),
-                this.<RenameOps>handler(registry, config, PluginKind.RENAME),
-                this.<XattrOps>handler(registry, config, PluginKind.XATTR),
-                new HiddenOpenFiles(handles, storage), config.options().readOnly());
+        try {
+            this.namespace = new CachedNamespace(this.store, handles, config, clock, ticker,
+                    new MetadataJournal(config.metadataDir()), headers);
+            this.reads = new ObservedSource(this.store, namespace);
+            this.storage = new CoreStorage(this.store, reads, namespace, handles, clock, workers);
+            this.cachePolicy = (CachePolicy) create(policyProvider, PluginKind.CACHE);
+            this.dispatcher = new Dispatcher(
+                    this.<AttrOps>handler(registry, config, PluginKind.ATTRS),
+                    this.<DirOps>handler(registry, config, PluginKind.DIRS),
+                    this.<FileOps>handler(registry, config, PluginKind.FILES),
+                    this.<RenameOps>handler(registry, config, PluginKind.RENAME),
+                    this.<XattrOps>handler(registry, config, PluginKind.XATTR),
+                    new HiddenOpenFiles(handles, storage), config.options().readOnly());
+        } catch (RuntimeException | Error e) {
+            // A start that fails (a missing group, a refused setting) frees what it made so far, so
+            // that failed mounts leave no staging folders and no locked content cache behind.
+            workers.shutdownNow();
+            headers.shutdownNow();
+            deleteTree(stagingDir);
+            synchronized (this) {
+                if (contentCache != null) {
+                    contentCache.close();
+                }
+            }
+            throw e;
+        }
     }
 
     /** Builds a filesystem; throws IllegalStateException with a user-facing message when config and plugins disagree. */
@@ -201,11 +215,7 @@ public final class Filesystem implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try (Stream<Path> files = Files.walk(stagingDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(Filesystem::deleteQuietly);
-        } catch (IOException e) {
-            LOG.warn("could not remove the staging folder {}: {}", stagingDir, e.toString());
-        }
+        deleteTree(stagingDir);
         LOG.debug("S3 requests of this mount: {}", store.summary());
         synchronized (this) {
             if (contentCache != null) {
@@ -214,6 +224,14 @@ public final class Filesystem implements AutoCloseable {
             }
         }
         store.close();
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(Filesystem::deleteQuietly);
+        } catch (IOException e) {
+            LOG.warn("could not remove the staging folder {}: {}", dir, e.toString());
+        }
     }
 
     private static void deleteQuietly(Path path) {
