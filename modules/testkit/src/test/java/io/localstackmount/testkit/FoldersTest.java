@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -206,6 +207,16 @@ class FoldersTest {
             assertEquals(Errno.ENOTDIR, errnoOf(() -> m.namespace().list(path("/b/a.txt"))));
             assertEquals(List.of(), m.namespace().list(path("/b/empty-dir")));
             assertEquals(List.of(), m.namespace().list(path("/empty")));
+        }
+
+        @Test
+        @Disabled("limitation, left alone: a listing carries no metadata and readdir sends no HEAD, so until an "
+                + "entry's attributes were learnt once (a stat, remembered by version) the listing gives an s3fs "
+                + "symlink the type of a regular file (the d_type find -type l reads) while stat says symlink")
+        @DisplayName("the first listing already shows an s3fs symlink as a symlink")
+        void firstListingKnowsSymlinks() {
+            Node link = m.fs().readdir(path("/b")).stream().filter(n -> n.name().equals("link")).findFirst().orElseThrow();
+            assertEquals(m.stat("/b/link").type(), link.type());
         }
 
         @Test

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,17 @@ class RequestBudgetTest {
             }
         }
         return found;
+    }
+
+    /** {@code find} through the kernel: it looks each folder up (getattr) before it reads it. */
+    private static void kernelFind(Dispatcher fs, String folder) {
+        for (Node entry : fs.readdir(FsPath.parse(folder))) {
+            String p = folder + "/" + entry.name();
+            if (entry.isDirectory()) {
+                fs.getattr(FsPath.parse(p));
+                kernelFind(fs, p);
+            }
+        }
     }
 
     /** The kernel's path walk to {@code folder}, then counting starts. */
@@ -257,6 +269,18 @@ class RequestBudgetTest {
             find(m.fs(), "/t/tree");
             m.requests().reset();
             find(m.fs(), "/t/tree");
+            assertEquals(Map.of("listPage", 4L), m.requests().counts());
+        }
+
+        @Test
+        @Disabled("design question, left to the lead: the kernel looks each folder up before find reads it, and the "
+                + "lookup of a listed folder whose marker is unknown starts the HEAD batch of its parent's whole listing, "
+                + "files included, so find on a real mount HEADs every object of every folder that holds a folder "
+                + "(7 HEADs for this tree of 6 files) where the design says find costs its listings only")
+        @DisplayName("find as the kernel runs it (a lookup of each folder before reading it) sends no HEAD")
+        void asTheKernelRunsIt() {
+            cd(m, "/t/tree");
+            kernelFind(m.fs(), "/t/tree");
             assertEquals(Map.of("listPage", 4L), m.requests().counts());
         }
 
