@@ -60,7 +60,7 @@ class NamespaceModelTest {
     private static final List<FsPath> UNIVERSE = universe();
     private static final FsPath BUCKET_PATH = FsPath.parse("/" + BUCKET);
     /** Seeds per property; more with -Dmodel.seeds=N when hunting a rare interleaving. */
-    private static final long SEEDS = Long.getLong("model.seeds", 16);
+    private static final long SEEDS = Long.getLong("model.seeds", 8);
 
     @TempDir
     Path dir;
