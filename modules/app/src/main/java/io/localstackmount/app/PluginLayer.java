@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each jar is a module: a modular jar with {@code provides} in its module-info, or a plain jar
  * with {@code META-INF/services} entries (an automatic module). A jar that is not a valid module,
- * names a module another jar already has, or does not resolve (a missing {@code requires}) is
- * reported by name and left out; the others load. Whether a skipped jar matters is decided later:
+ * names a module another jar already has, does not resolve (a missing {@code requires}), or reaches
+ * past the api into the mount's own modules ({@link InternalUse}) is reported by name and left out;
+ * the others load. Whether a skipped jar matters is decided later:
  * only when config selects a provider nobody else has.
  *
  * <p>On the module path (the image) the api is a module of the boot layer and the drop-in layer
@@ -96,7 +97,10 @@ final class PluginLayer {
                 Set<ModuleReference> found = ModuleFinder.of(jar).findAll();
                 ModuleDescriptor descriptor = found.iterator().next().descriptor();
                 Path earlier = candidates.get(descriptor.name());
-                if (earlier != null) {
+                String internal = InternalUse.of(descriptor, jar);
+                if (internal != null) {
+                    problem(problems, jar, internal);
+                } else if (earlier != null) {
                     problem(problems, jar, "module " + descriptor.name() + " is already loaded from " + earlier);
                 } else {
                     candidates.put(descriptor.name(), jar);

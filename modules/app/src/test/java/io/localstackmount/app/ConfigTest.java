@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.localstackmount.api.PluginKind;
 import io.localstackmount.core.FsConfig;
+import io.localstackmount.core.PluginRegistry;
 import io.localstackmount.s3.S3StoreConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -328,6 +329,18 @@ class ConfigTest {
             String text = Files.readString(doc);
             for (String key : ConfigKeys.all()) {
                 assertTrue(text.contains("`" + key + "`"), key + " is not documented in " + doc);
+            }
+            // and every setting the built-in providers declare
+            PluginRegistry registry = PluginRegistry.load(ModuleLayer.boot(), getClass().getClassLoader());
+            for (PluginKind kind : PluginKind.values()) {
+                for (var provider : registry.providers(kind)) {
+                    if (provider.getClass().getName().startsWith("io.localstackmount.plugin.")) {
+                        for (var setting : provider.settings()) {
+                            String key = ConfigKeys.settingKey(kind, setting.name());
+                            assertTrue(text.contains("`" + key + "`"), key + " is not documented in " + doc);
+                        }
+                    }
+                }
             }
         }
     }

@@ -31,8 +31,10 @@ import java.util.function.Consumer;
 public final class MountFixture implements AutoCloseable {
     private final S3ProxyServer server;
     private final S3ObjectStore verifier;
-    private final Filesystem filesystem;
-    private final FuseMount mount;
+    private final FsConfig config;
+    private final boolean readOnly;
+    private Filesystem filesystem;
+    private FuseMount mount;
     private final Path tempDir;
 
     private MountFixture(S3ProxyServer server, Consumer<FsConfig.Builder> customize, boolean readOnly) throws IOException {
@@ -44,7 +46,13 @@ public final class MountFixture implements AutoCloseable {
                 .options(new MountOptions(uid(), gid(), 0022, readOnly))
                 .cacheDir(tempDir.resolve("cache"));
         customize.accept(config);
-        this.filesystem = Filesystem.create(server.newStore(), config.build(),
+        this.config = config.build();
+        this.readOnly = readOnly;
+        mountFilesystem();
+    }
+
+    private void mountFilesystem() throws IOException {
+        this.filesystem = Filesystem.create(server.newStore(), config,
                 PluginRegistry.load(ModuleLayer.boot(), MountFixture.class.getClassLoader()));
         try {
             this.mount = FuseMount.mount(filesystem.dispatcher(), tempDir.resolve("mnt"),
@@ -53,6 +61,29 @@ public final class MountFixture implements AutoCloseable {
             filesystem.close();
             throw e;
         }
+    }
+
+    /**
+     * Unmounts and mounts again with the same configuration, over the same server and folders (the
+     * content cache and the metadata remembered on disk included), as a user's next mount would.
+     */
+    public MountFixture remount() {
+        mount.close();
+        if (FuseMount.isMounted(mount.mountPoint())) {
+            throw new AssertionError("the test mount " + mount.mountPoint() + " is still mounted");
+        }
+        filesystem.close();
+        try {
+            mountFilesystem();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** Where this mount keeps its content cache and the metadata it remembers ({@code cache.dir}). */
+    public Path cacheDir() {
+        return config.cacheDir();
     }
 
     public static MountFixture start() {

@@ -174,7 +174,8 @@ class PluginsIT {
                 + "plugin-dirs = " + project.resolve("plugins") + "\nplugins.xattr = checksums\nplugin.xattr.algorithm = md5\n");
         MountFixture.Result r = AppProcess.run(other, home, other.resolve("mnt").toString());
         assertEquals(2, r.exitCode(), r.output());
-        assertTrue(r.output().contains("unknown setting 'algorithm'"), r.output());
+        assertTrue(r.output().contains("unknown configuration key 'plugin.xattr.algorithm'")
+                && r.output().contains("did you mean 'plugin.xattr.algorithms'"), r.output());
         assertFalse(io.localstackmount.fuse.FuseMount.isMounted(other.resolve("mnt")));
     }
 }
