@@ -200,9 +200,12 @@ public final class CachedNamespace implements Namespace {
                 if (headUnknown && parent.metadataUnknown().contains(name)) {
                     parent.heads().await(name); // fills the node cache
                     Optional<Node> learnt = nodes.getIfPresent(path);
-                    if (learnt != null) {
-                        return learnt;
+                    if (learnt == null) {
+                        // Evicted since (a full cache): ask again for this name alone.
+                        learnt = path.isBucket() ? fetchBucket(path) : fetchObjectPath(path);
+                        nodes.put(path, learnt);
                     }
+                    return learnt;
                 }
                 Optional<Node> fromListing = Optional.of(parent.entries().get(name));
                 nodes.put(path, fromListing);
