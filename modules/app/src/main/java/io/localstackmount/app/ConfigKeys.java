@@ -34,6 +34,7 @@ final class ConfigKeys {
             "s3.endpoint", "s3.region", "s3.profile", "s3.access-key", "s3.secret-key",
             "s3.path-style", "s3.request-checksums", "s3.response-checksums", "s3.chunked-encoding",
             "s3.max-connections", "s3.connect-timeout", "s3.socket-timeout", "s3.max-attempts",
+            "s3.attempt-timeout", "s3.call-timeout", "s3.min-throughput",
             "embedded", "embedded.data-dir",
             "mount.point", "mount.bucket", "mount.bucket-filter", "mount.read-only", "mount.allow-other",
             "mount.uid", "mount.gid", "mount.umask", "mount.staging-dir", "mount.busy-timeout", "mount.debug",

@@ -187,10 +187,23 @@ final class ConfigLoader {
         value("s3.response-checksums", ConfigLoader::checksums).ifPresent(s3::responseChecksums);
         value("s3.chunked-encoding", ConfigLoader::bool).ifPresent(s3::chunkedEncoding);
         value("s3.max-connections", s -> (int) number(s, 1, 10_000)).ifPresent(s3::maxConnections);
-        value("s3.connect-timeout", ConfigLoader::duration).ifPresent(s3::connectTimeout);
-        value("s3.socket-timeout", ConfigLoader::duration).ifPresent(s3::socketTimeout);
+        value("s3.connect-timeout", ConfigLoader::timeout).ifPresent(s3::connectTimeout);
+        value("s3.socket-timeout", ConfigLoader::timeout).ifPresent(s3::socketTimeout);
         value("s3.max-attempts", s -> (int) number(s, 1, 100)).ifPresent(s3::maxAttempts);
+        Duration attempt = value("s3.attempt-timeout", ConfigLoader::timeout).orElse(resolution.config().attemptTimeout());
+        Duration call = value("s3.call-timeout", ConfigLoader::timeout).orElse(resolution.config().callTimeout());
+        if (attempt.compareTo(call) > 0) {
+            throw new ConfigException("s3.attempt-timeout = " + ConfigPrinter.duration(attempt) + " (" + sourceOf("s3.attempt-timeout")
+                    + ") is longer than s3.call-timeout = " + ConfigPrinter.duration(call) + " (" + sourceOf("s3.call-timeout")
+                    + "): an attempt cannot outlast its call; raise the call timeout or lower the attempt's");
+        }
+        s3.attemptTimeout(attempt).callTimeout(call);
+        value("s3.min-throughput", v -> positive(size(v))).ifPresent(s3::minThroughput);
         b.s3(s3.build(), lines);
+    }
+
+    private String sourceOf(String key) {
+        return sources.get(key).map(Setting::source).orElse("default");
     }
 
     /** The setting to hand the resolver as a flag: ours (flag, LOCALSTACKMOUNT_*) always, a file's only when no AWS variable competes. */
@@ -348,6 +361,15 @@ final class ConfigLoader {
             default -> amount * 1000;
         };
         return Duration.ofMillis(Math.round(millis));
+    }
+
+    /** A {@link #duration} that must be more than zero: for a timeout, 0 would mean waiting forever. */
+    static Duration timeout(String value) {
+        Duration d = duration(value);
+        if (d.isZero()) {
+            throw new IllegalArgumentException("must be more than 0: a timeout of 0 would mean waiting forever");
+        }
+        return d;
     }
 
     /** Bytes: {@code 1048576}, or with a binary unit {@code 512k}, {@code 8m}, {@code 1g}, {@code 8MiB}. */

@@ -68,6 +68,9 @@ final class ConfigPrinter {
         line("s3.connect-timeout", duration(s3.connectTimeout()), source("s3.connect-timeout", "default"));
         line("s3.socket-timeout", duration(s3.socketTimeout()), source("s3.socket-timeout", "default"));
         line("s3.max-attempts", String.valueOf(s3.maxAttempts()), source("s3.max-attempts", "default"));
+        line("s3.attempt-timeout", duration(s3.attemptTimeout()), source("s3.attempt-timeout", "default"));
+        line("s3.call-timeout", duration(s3.callTimeout()), source("s3.call-timeout", "default"));
+        line("s3.min-throughput", size(s3.minThroughput()), source("s3.min-throughput", "default: bytes per second"));
 
         line("embedded", config.embedded().name().toLowerCase(Locale.ROOT), source("embedded", "default"));
         line("embedded.data-dir", path(config.embeddedData()), source("embedded.data-dir", "default"));

@@ -196,6 +196,18 @@ class ConfigTest {
         }
 
         @Test
+        @DisplayName("S3 deadlines: attempt and call timeouts, minimum throughput as a size per second")
+        void deadlines() {
+            AppConfig c = load("--set", "s3.attempt-timeout=2s", "--set", "s3.call-timeout=5s", "--set", "s3.min-throughput=1m");
+            assertEquals(Duration.ofSeconds(2), c.s3().attemptTimeout());
+            assertEquals(Duration.ofSeconds(5), c.s3().callTimeout());
+            assertEquals(1L << 20, c.s3().minThroughput());
+            AppConfig defaults = load();
+            assertEquals(Duration.ofSeconds(10), defaults.s3().attemptTimeout());
+            assertEquals(Duration.ofSeconds(30), defaults.s3().callTimeout());
+        }
+
+        @Test
         @DisplayName("--ttl sets both metadata TTLs")
         void ttl() {
             FsConfig fs = load("--ttl", "0").fsConfig();
@@ -281,6 +293,20 @@ class ConfigTest {
             assertTrue(m.startsWith("metadata.ttl = soon (--ttl): "), m);
             m = error("--set", "s3.endpoint=ftp://x");
             assertTrue(m.contains("s3.endpoint (--set)"), m);
+        }
+
+        @Test
+        @DisplayName("a timeout of 0 is refused: it would mean waiting forever; an attempt cannot outlast its call")
+        void zeroTimeouts() {
+            for (String key : List.of("s3.call-timeout", "s3.attempt-timeout", "s3.socket-timeout", "s3.connect-timeout")) {
+                String m = error("--set", key + "=0");
+                assertTrue(m.startsWith(key + " = 0 (--set): must be more than 0"), m);
+                assertTrue(m.contains("waiting forever"), m);
+            }
+            assertTrue(error("--set", "s3.call-timeout=-1").startsWith("s3.call-timeout = -1 (--set): takes seconds"));
+            assertTrue(error("--set", "s3.min-throughput=0").contains("must be more than 0"));
+            String m = error("--set", "s3.attempt-timeout=1m");
+            assertTrue(m.startsWith("s3.attempt-timeout = 1m (--set) is longer than s3.call-timeout = 30s (default)"), m);
         }
 
         @Test
