@@ -35,7 +35,8 @@ public final class MountFixture implements AutoCloseable {
     private final FuseMount mount;
     private final Path tempDir;
 
-    private MountFixture(S3ProxyServer server, Consumer<FsConfig.Builder> customize, boolean readOnly) throws IOException {
+    private MountFixture(S3ProxyServer server, S3ObjectStore store, Consumer<FsConfig.Builder> customize, boolean readOnly)
+            throws IOException {
         this.server = server;
         this.tempDir = Files.createTempDirectory("lsm-it-");
         this.verifier = server.newStore();
@@ -44,7 +45,7 @@ public final class MountFixture implements AutoCloseable {
                 .options(new MountOptions(uid(), gid(), 0022, readOnly))
                 .cacheDir(tempDir.resolve("cache"));
         customize.accept(config);
-        this.filesystem = Filesystem.create(server.newStore(), config.build(),
+        this.filesystem = Filesystem.create(store, config.build(),
                 PluginRegistry.load(ModuleLayer.boot(), MountFixture.class.getClassLoader()));
         try {
             this.mount = FuseMount.mount(filesystem.dispatcher(), tempDir.resolve("mnt"),
@@ -64,8 +65,14 @@ public final class MountFixture implements AutoCloseable {
     }
 
     public static MountFixture start(S3ProxyServer server, Consumer<FsConfig.Builder> customize, boolean readOnly) {
+        return start(server, server.newStore(), customize, readOnly);
+    }
+
+    /** A mount over {@code store} (closed with the mount), e.g. one that reaches {@code server} through a fault proxy. */
+    public static MountFixture start(S3ProxyServer server, S3ObjectStore store, Consumer<FsConfig.Builder> customize,
+                                     boolean readOnly) {
         try {
-            return new MountFixture(server, customize, readOnly);
+            return new MountFixture(server, store, customize, readOnly);
         } catch (IOException e) {
             server.close();
             throw new UncheckedIOException(e);
