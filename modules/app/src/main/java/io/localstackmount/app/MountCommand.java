@@ -217,9 +217,16 @@ final class MountCommand {
         }
     }
 
-    /** Unmounts and frees everything; safe to call from the shutdown hook and the main thread. */
+    /**
+     * Unmounts and frees everything; safe to call from a signal's thread, the shutdown hook and the
+     * main thread. The order keeps every step bounded and no request meeting a closed store: changes
+     * are refused first (dirty files are flushed right after that, before unmounting), then the mount
+     * is unmounted or, after the busy timeout, detached lazily, the requests still being served get a
+     * bounded time, and only then are the filesystem and its store closed.
+     */
     synchronized void close() {
         if (mount != null) {
+            mount.refuseChanges();
             mount.close();
         }
         if (filesystem != null) {
