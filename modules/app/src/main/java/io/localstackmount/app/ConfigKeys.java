@@ -1,6 +1,7 @@
 package io.localstackmount.app;
 
 import io.localstackmount.api.HandlerGroup;
+import io.localstackmount.s3.Secrets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,8 +43,14 @@ final class ConfigKeys {
             CacheKeys.POLICY, CacheKeys.DIR, CacheKeys.MAX_BYTES, CacheKeys.BLOCK_SIZE,
             PLUGIN_DIRS);
 
-    /** Values printed as {@code ****} by {@code --print-config} and never logged. */
-    static final Set<String> SECRETS = Set.of("s3.secret-key");
+    /** A value as messages and {@code --print-config} may show it: secrets as {@code ****}, the access key id by its last four characters. */
+    static String shown(String key, String value) {
+        return switch (key) {
+            case "s3.secret-key" -> Secrets.secret(value);
+            case "s3.access-key" -> Secrets.keyId(value);
+            default -> value;
+        };
+    }
 
     /**
      * The settings the built-in providers (all named {@code standard}) read, with their defaults in

@@ -3,8 +3,10 @@ package io.localstackmount.app;
 import io.localstackmount.api.HandlerGroup;
 import io.localstackmount.app.ConfigSources.Level;
 import io.localstackmount.app.ConfigSources.Setting;
+import io.localstackmount.app.embedded.EmbeddedS3Server;
 import io.localstackmount.s3.S3ConfigResolver;
 import io.localstackmount.s3.S3StoreConfig;
+import io.localstackmount.s3.Secrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,7 +105,43 @@ final class ConfigLoader {
         if (Files.isDirectory(userPlugins)) {
             b.pluginDir(userPlugins.toAbsolutePath().normalize());
         }
-        return b.build();
+        AppConfig config = b.build();
+        outsideMountPoint("mount.staging-dir", config.stagingDir(), config);
+        outsideMountPoint(CacheKeys.DIR, config.fsConfig().cacheDir(), config);
+        if (config.embedded() != AppConfig.Embedded.NO) {
+            outsideMountPoint("embedded.data-dir", config.embeddedData(), config);
+        }
+        return config;
+    }
+
+    /**
+     * The mount's own folders must not be inside the mount point: the kernel would hand every write
+     * to them back to the mount itself (which waits on it), and mounting would hide what they held.
+     */
+    private void outsideMountPoint(String key, Path dir, AppConfig config) {
+        Path mountPoint = realPath(config.mountPoint());
+        if (realPath(dir).startsWith(mountPoint)) {
+            throw new ConfigException(key + " = " + dir + " (" + sourceOf(key) + ") is inside the mount point "
+                    + config.mountPoint() + " (mount.point, " + sourceOf("mount.point") + "): the mount would keep its own files"
+                    + " in itself; choose a folder outside it");
+        }
+    }
+
+    /** {@code path} with the symbolic links of its existing part resolved, so that two spellings of one folder compare equal. */
+    private static Path realPath(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return absolute;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(absolute));
+        } catch (java.io.IOException e) {
+            return absolute;
+        }
     }
 
     private void plugins(AppConfig.Builder b) {
@@ -178,8 +216,10 @@ final class ConfigLoader {
             String access = credentials.value();
             String secret = secretKey.get().value();
             s3.staticCredentials(access, secret);
+            // Keys given in config serve the embedded server too, so that one pair works against either.
+            b.embeddedCredentials(new EmbeddedS3Server.Credentials(access, secret));
             lines.removeIf(l -> l.startsWith("credentials:"));
-            lines.add("credentials: access key " + access + ", secret " + mask(secret) + " (from s3.access-key, "
+            lines.add("credentials: access key " + Secrets.keyId(access) + ", secret " + Secrets.secret(secret) + " (from s3.access-key, "
                     + credentials.source() + ")");
         }
         value("s3.path-style", ConfigLoader::bool).ifPresent(s3::pathStyle);
@@ -238,10 +278,6 @@ final class ConfigLoader {
             return line;
         }
         return line.replace("(from " + flag + ")", "(from " + setting.key() + ", " + setting.source() + ")");
-    }
-
-    static String mask(String secret) {
-        return secret.length() <= 4 ? "****" : secret.substring(0, 4) + "****";
     }
 
     // ---- values ------------------------------------------------------------------------------

@@ -242,12 +242,13 @@ class ConfigTest {
         }
 
         @Test
-        @DisplayName("plugin folders: --plugin-dir, then plugin-dirs, then the user's plugins folder")
+        @DisplayName("plugin folders: --plugin-dir, then plugin-dirs (here from the user file), then the user's plugins folder")
         void pluginDirs() throws IOException {
             Path userPlugins = Files.createDirectories(home.resolve(".config/localstackmount/plugins"));
-            projectFile("plugin-dirs = plugins:more\n");
+            userFile("plugin-dirs = extra:more\n");
             AppConfig c = load("--plugin-dir", "/opt/lsm/plugins");
-            assertEquals(List.of(Path.of("/opt/lsm/plugins"), project.resolve("plugins"), project.resolve("more"), userPlugins),
+            Path userDir = home.resolve(".config/localstackmount");
+            assertEquals(List.of(Path.of("/opt/lsm/plugins"), userDir.resolve("extra"), userDir.resolve("more"), userPlugins),
                     c.pluginDirs());
         }
     }
@@ -368,8 +369,10 @@ class ConfigTest {
             ConfigSources s = sources("--ttl", "3");
             AppConfig c = ConfigLoader.load(s, List.of(), env, home, ConfigSources.userConfigDir(env, home));
             String out = ConfigPrinter.print(c, s, PluginRegistry.load(ModuleLayer.boot(), getClass().getClassLoader()));
-            assertFalse(out.contains("very-secret-value"), out);
-            assertTrue(out.contains("s3.secret-key = very****"), out);
+            assertFalse(out.contains("very-secret") || out.contains("very*"), out);
+            assertFalse(out.contains("000000000001"), out);
+            assertTrue(out.contains("s3.secret-key = ****  "), out);
+            assertTrue(out.contains("s3.access-key = ****0001  "), out);
             assertTrue(out.matches("(?s).*mount.umask = 027 +# .*\\.localstackmount\\.properties:3.*"), out);
             assertTrue(out.matches("(?s).*metadata.ttl = 3s +# --ttl.*"), out);
             assertTrue(out.contains("plugins.xattr = standard"), out);
