@@ -299,7 +299,6 @@ final class AppConfig {
             return xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home")).resolve(underHome);
         }
 
-
         Builder s3(S3StoreConfig config, List<String> sources) {
             this.s3 = config;
             this.s3Sources = sources;

@@ -44,14 +44,15 @@ public final class FuseMount implements AutoCloseable {
     private final Thread loop;
     private final RequestGate gate;
     /** Counted down when the loop ends or close() has finished, whichever comes first. */
-    private final CountDownLatch over = new CountDownLatch(1);
+    private final CountDownLatch over;
     private volatile boolean unmounted;
 
-    private FuseMount(Path mountPoint, MountSettings settings, Thread loop, RequestGate gate) {
+    private FuseMount(Path mountPoint, MountSettings settings, Thread loop, RequestGate gate, CountDownLatch over) {
         this.mountPoint = mountPoint;
         this.settings = settings;
         this.loop = loop;
         this.gate = gate;
+        this.over = over;
     }
 
     /**
@@ -117,7 +118,7 @@ public final class FuseMount implements AutoCloseable {
         adapter.bind(fs);
         String[] options = options(settings);
         AtomicReference<Throwable> loopFailure = new AtomicReference<>();
-        CountDownLatch loopEnded = new CountDownLatch(1);
+        CountDownLatch over = new CountDownLatch(1);
         Thread loop = new Thread(() -> {
             try {
                 if (adapter.serve(dir, options) != 0) {
@@ -127,7 +128,7 @@ public final class FuseMount implements AutoCloseable {
                 loopFailure.set(t);
             } finally {
                 adapter.initialized().countDown();
-                loopEnded.countDown();
+                over.countDown();
             }
         }, "fuse-loop");
         loop.start();
@@ -144,14 +145,7 @@ public final class FuseMount implements AutoCloseable {
             throw new IOException("mounting " + dir + " failed" + (failure == null ? "" : ": " + failure.getMessage())
                     + " (is the folder empty and not already mounted? run with --debug for libfuse's reason)", failure);
         }
-        FuseMount mount = new FuseMount(dir, settings, loop, adapter.gate());
-        Thread watcher = new Thread(() -> {
-            awaitUninterruptibly(loopEnded);
-            mount.over.countDown();
-        }, "fuse-loop-watch");
-        watcher.setDaemon(true);
-        watcher.start();
-        return mount;
+        return new FuseMount(dir, settings, loop, adapter.gate(), over);
     }
 
     private static String[] options(MountSettings settings) {
@@ -192,8 +186,7 @@ public final class FuseMount implements AutoCloseable {
 
     /** Changes answer EROFS from now on; reads are still served. The first step of shutting down. */
     public void refuseChanges() {
-        if (!gate.closed()) {
-            gate.refuseChanges();
+        if (gate.refuseChanges()) {
             LOG.info("unmounting {}: changes are refused (read-only) from now on", mountPoint);
         }
     }
@@ -213,8 +206,8 @@ public final class FuseMount implements AutoCloseable {
         boolean detached = unmountOrDetach();
         int left = gate.close(Duration.ofSeconds(DRAIN_SECONDS));
         if (left > 0) {
-            LOG.warn("{} requests were still waiting for S3 {} s after unmounting {}; they answer EIO", left, DRAIN_SECONDS,
-                    mountPoint);
+            LOG.warn("{} requests were still being served {} s after unmounting {}; they answer EIO once the store closes",
+                    left, DRAIN_SECONDS, mountPoint);
         }
         try {
             // After a lazy detach the loop serves (ENOTCONN) whoever is still inside until they leave or we exit.
@@ -299,21 +292,6 @@ public final class FuseMount implements AutoCloseable {
                     .anyMatch(f -> f.length > 1 && f[1].equals(target));
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

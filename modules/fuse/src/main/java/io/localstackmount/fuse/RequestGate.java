@@ -44,11 +44,13 @@ final class RequestGate {
         }
     }
 
-    /** From now on changes answer EROFS; reads are still served. */
-    void refuseChanges() {
-        if (state == State.OPEN) {
-            state = State.NO_CHANGES;
+    /** From now on changes answer EROFS; reads are still served. True when this call made it so. */
+    synchronized boolean refuseChanges() {
+        if (state != State.OPEN) {
+            return false;
         }
+        state = State.NO_CHANGES;
+        return true;
     }
 
     boolean closed() {
