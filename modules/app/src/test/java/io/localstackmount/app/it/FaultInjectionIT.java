@@ -138,7 +138,8 @@ class FaultInjectionIT {
         assertEquals("6", MountFixture.run(bucket, "stat", "-c", "%s", "cached.txt").strip());
         long statMillis = (System.nanoTime() - start) / 1_000_000;
         System.out.println("FAULT mount stall: cached stat answered in " + statMillis + " ms while " + STALLED_LISTINGS + " listings hung");
-        assertTrue(statMillis < 500, "a cached stat took " + statMillis + " ms during the stall");
+        // Far below the 1.5 s the stalled listings take, with room for a loaded machine to start a process.
+        assertTrue(statMillis < 1000, "a cached stat took " + statMillis + " ms during the stall");
         for (CompletableFuture<Result> l : listings) {
             l.get(30, TimeUnit.SECONDS);
         }
