@@ -64,19 +64,37 @@ final class PluginLayer {
     private PluginLayer() {
     }
 
-    /** The jars of {@code dirs} (missing folders are skipped), each folder's in name order. */
-    static List<Path> jars(List<Path> dirs) {
+    /**
+     * The jars of {@code dirs} (missing folders are skipped), each folder's in name order. A folder or
+     * jar that someone else could have written ({@link PathTrust}) is skipped and said so in
+     * {@code problems}: its code would run as you.
+     */
+    static List<Path> jars(List<Path> dirs, List<String> problems) {
         List<Path> jars = new ArrayList<>();
         for (Path dir : dirs) {
             if (!Files.isDirectory(dir)) {
                 LOG.debug("plugin folder {} does not exist", dir);
                 continue;
             }
+            Optional<String> distrusted = PathTrust.distrust(dir, true);
+            if (distrusted.isPresent()) {
+                String line = "plugin folder " + dir + ": not loaded: it " + distrusted.get() + ", so its jars could be anyone's";
+                LOG.warn(line);
+                problems.add(line);
+                continue;
+            }
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.jar")) {
                 List<Path> here = new ArrayList<>();
                 stream.forEach(p -> here.add(p.toAbsolutePath().normalize()));
                 here.sort(null);
-                here.stream().filter(p -> !jars.contains(p)).forEach(jars::add);
+                for (Path jar : here) {
+                    Optional<String> why = PathTrust.distrust(jar, true);
+                    if (why.isPresent()) {
+                        problem(problems, jar, "not loaded: it " + why.get() + ", so its code could be anyone's");
+                    } else if (!jars.contains(jar)) {
+                        jars.add(jar);
+                    }
+                }
             } catch (IOException e) {
                 LOG.warn("cannot read the plugin folder {}: {}", dir, e.toString());
             }
@@ -86,11 +104,11 @@ final class PluginLayer {
 
     /** Builds the layer of the jars in {@code dirs}; {@code appLoader} is the application's class loader. */
     static Result load(List<Path> dirs, ClassLoader appLoader) {
-        List<Path> jars = jars(dirs);
-        if (jars.isEmpty()) {
-            return new Result(ModuleLayer.boot(), Map.of(), List.of());
-        }
         List<String> problems = new ArrayList<>();
+        List<Path> jars = jars(dirs, problems);
+        if (jars.isEmpty()) {
+            return new Result(ModuleLayer.boot(), Map.of(), problems);
+        }
         Map<String, Path> candidates = new LinkedHashMap<>();
         for (Path jar : jars) {
             try {

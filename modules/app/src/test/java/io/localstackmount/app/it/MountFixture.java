@@ -37,7 +37,8 @@ public final class MountFixture implements AutoCloseable {
     private FuseMount mount;
     private final Path tempDir;
 
-    private MountFixture(S3ProxyServer server, Consumer<FsConfig.Builder> customize, boolean readOnly) throws IOException {
+    private MountFixture(S3ProxyServer server, S3ObjectStore store, Consumer<FsConfig.Builder> customize, boolean readOnly)
+            throws IOException {
         this.server = server;
         this.tempDir = Files.createTempDirectory("lsm-it-");
         this.verifier = server.newStore();
@@ -48,11 +49,11 @@ public final class MountFixture implements AutoCloseable {
         customize.accept(config);
         this.config = config.build();
         this.readOnly = readOnly;
-        mountFilesystem();
+        mountFilesystem(store);
     }
 
-    private void mountFilesystem() throws IOException {
-        this.filesystem = Filesystem.create(server.newStore(), config,
+    private void mountFilesystem(S3ObjectStore store) throws IOException {
+        this.filesystem = Filesystem.create(store, config,
                 PluginRegistry.load(ModuleLayer.boot(), MountFixture.class.getClassLoader()));
         try {
             this.mount = FuseMount.mount(filesystem.dispatcher(), tempDir.resolve("mnt"),
@@ -74,7 +75,7 @@ public final class MountFixture implements AutoCloseable {
         }
         filesystem.close();
         try {
-            mountFilesystem();
+            mountFilesystem(server.newStore()); // a direct client, also when the first mount had another
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -95,8 +96,14 @@ public final class MountFixture implements AutoCloseable {
     }
 
     public static MountFixture start(S3ProxyServer server, Consumer<FsConfig.Builder> customize, boolean readOnly) {
+        return start(server, server.newStore(), customize, readOnly);
+    }
+
+    /** A mount over {@code store} (closed with the mount), e.g. one that reaches {@code server} through a fault proxy. */
+    public static MountFixture start(S3ProxyServer server, S3ObjectStore store, Consumer<FsConfig.Builder> customize,
+                                     boolean readOnly) {
         try {
-            return new MountFixture(server, customize, readOnly);
+            return new MountFixture(server, store, customize, readOnly);
         } catch (IOException e) {
             server.close();
             throw new UncheckedIOException(e);
