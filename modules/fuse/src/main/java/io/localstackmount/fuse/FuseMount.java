@@ -99,11 +99,13 @@ public final class FuseMount implements AutoCloseable {
     }
 
     /** Mounts {@code fs} at {@code mountPoint} and returns once the kernel has called init. */
+    @SuppressWarnings("exports") // core is exported to the app, the one module that mounts
     public static FuseMount mount(Dispatcher fs, Path mountPoint, MountSettings settings) throws IOException {
         return mount(fs, mountPoint, settings, null);
     }
 
     /** {@link #mount(Dispatcher, Path, MountSettings)} with the binding {@code prepared} earlier (or null). */
+    @SuppressWarnings("exports") // core is exported to the app, the one module that mounts
     public static FuseMount mount(Dispatcher fs, Path mountPoint, MountSettings settings, Prepared prepared) throws IOException {
         List<String> problems = FusePrerequisites.problems(settings.allowOther());
         if (!problems.isEmpty()) {
