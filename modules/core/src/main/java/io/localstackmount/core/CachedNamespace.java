@@ -344,6 +344,26 @@ public final class CachedNamespace implements Namespace {
     }
 
     /**
+     * A server-side copy of this mount stored {@code copy} (an object or a folder marker): its
+     * metadata, as the answer reports it, is what the key holds now, whatever was known of an earlier
+     * object or marker there (a marker's record is not checked by version).
+     */
+    void copied(String bucket, ObjectInfo copy) {
+        if (!copy.metadataKnown()) {
+            metadata.forget(bucket, copy.key());
+        } else if (copy.key().endsWith("/")) {
+            metadata.learntMarker(bucket, copy);
+        } else {
+            metadata.learnt(bucket, copy);
+        }
+    }
+
+    /** This mount deleted {@code folder}'s marker: should the folder show again, it has an implicit folder's attributes. */
+    void markerDeleted(FsPath folder) {
+        metadata.noMarker(folder.bucket(), folder.markerKey());
+    }
+
+    /**
      * Keeps {@code folder} in existence after a removal inside it: S3 has no folders, so when the
      * last key below an implicit folder goes, this writes its marker, as a local disk would keep it.
      */

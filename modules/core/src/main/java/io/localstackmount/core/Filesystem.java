@@ -192,6 +192,10 @@ public final class Filesystem implements AutoCloseable {
         handles.discardAll();
         workers.shutdownNow();
         headers.shutdownNow();
+        // Their last tasks (a HEAD lane recording metadata, a prefetch caching a block) write into the
+        // staging, cache and metadata folders: let them end before those are removed or unlocked.
+        awaitEnd(workers);
+        awaitEnd(headers);
         try (Stream<Path> files = Files.walk(stagingDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(Filesystem::deleteQuietly);
         } catch (IOException e) {
@@ -205,6 +209,16 @@ public final class Filesystem implements AutoCloseable {
             }
         }
         store.close();
+    }
+
+    private static void awaitEnd(ExecutorService pool) {
+        try {
+            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("some threads of this mount are still running after unmount");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void deleteQuietly(Path path) {

@@ -103,6 +103,11 @@ final class KnownMetadata {
         remember(bucket, markerKey, new MetadataJournal.Entry(NO_MARKER, null, 0, Map.of()));
     }
 
+    /** Forgets what is known of {@code key} in memory, so that it is asked again. */
+    void forget(String bucket, String key) {
+        byKey.invalidate(id(bucket, key));
+    }
+
     void clear() {
         byKey.invalidateAll();
         loaded.invalidateAll();
