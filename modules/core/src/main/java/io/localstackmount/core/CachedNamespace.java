@@ -592,6 +592,9 @@ public final class CachedNamespace implements Namespace {
                 unknown.add(name);
             }
         }
+        if (complete && !hasMarker && path.isObject()) {
+            metadata.listedWithoutMarker(path.bucket(), path.markerKey());
+        }
         for (Map.Entry<String, Node> entry : entries.entrySet()) {
             FsPath child = path.child(entry.getKey());
             if (headUnknown && unknown.contains(entry.getKey())) {

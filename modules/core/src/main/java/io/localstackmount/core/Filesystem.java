@@ -81,14 +81,20 @@ public final class Filesystem implements AutoCloseable {
                 new MetadataJournal(config.metadataDir()), headers);
         this.reads = new ObservedSource(this.store, namespace);
         this.storage = new CoreStorage(this.store, reads, namespace, handles, clock, workers);
-        this.cachePolicy = (CachePolicy) create(policyProvider, PluginKind.CACHE);
-        this.dispatcher = new Dispatcher(
-                this.<AttrOps>handler(registry, config, PluginKind.ATTRS),
-                this.<DirOps>handler(registry, config, PluginKind.DIRS),
-                this.<FileOps>handler(registry, config, PluginKind.FILES),
-                this.<RenameOps>handler(registry, config, PluginKind.RENAME),
-                this.<XattrOps>handler(registry, config, PluginKind.XATTR),
-                new HiddenOpenFiles(handles, storage), config.options().readOnly());
+        try {
+            this.cachePolicy = (CachePolicy) create(policyProvider, PluginKind.CACHE);
+            this.dispatcher = new Dispatcher(
+                    this.<AttrOps>handler(registry, config, PluginKind.ATTRS),
+                    this.<DirOps>handler(registry, config, PluginKind.DIRS),
+                    this.<FileOps>handler(registry, config, PluginKind.FILES),
+                    this.<RenameOps>handler(registry, config, PluginKind.RENAME),
+                    this.<XattrOps>handler(registry, config, PluginKind.XATTR),
+                    new HiddenOpenFiles(handles, storage), config.options().readOnly());
+        } catch (RuntimeException | Error e) {
+            // A plugin refused its settings: nothing is mounted, so nothing may stay behind either.
+            stopThreadsAndStaging();
+            throw e;
+        }
     }
 
     /** Builds a filesystem; throws IllegalStateException with a user-facing message when config and plugins disagree. */
@@ -190,17 +196,7 @@ public final class Filesystem implements AutoCloseable {
             LOG.warn("{} files were still open at unmount; data not flushed by then is not uploaded", open);
         }
         handles.discardAll();
-        workers.shutdownNow();
-        headers.shutdownNow();
-        // Their last tasks (a HEAD lane recording metadata, a prefetch caching a block) write into the
-        // staging, cache and metadata folders: let them end before those are removed or unlocked.
-        awaitEnd(workers);
-        awaitEnd(headers);
-        try (Stream<Path> files = Files.walk(stagingDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(Filesystem::deleteQuietly);
-        } catch (IOException e) {
-            LOG.warn("could not remove the staging folder {}: {}", stagingDir, e.toString());
-        }
+        stopThreadsAndStaging();
         LOG.debug("S3 requests of this mount: {}", store.summary());
         synchronized (this) {
             if (contentCache != null) {
@@ -218,6 +214,21 @@ public final class Filesystem implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the threads, then removes the staging folder they may still write into. */
+    private void stopThreadsAndStaging() {
+        workers.shutdownNow();
+        headers.shutdownNow();
+        // Their last tasks (a HEAD lane recording metadata, a prefetch caching a block) write into the
+        // staging, cache and metadata folders: let them end before those are removed or unlocked.
+        awaitEnd(workers);
+        awaitEnd(headers);
+        try (Stream<Path> files = Files.walk(stagingDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(Filesystem::deleteQuietly);
+        } catch (IOException e) {
+            LOG.warn("could not remove the staging folder {}: {}", stagingDir, e.toString());
         }
     }
 
