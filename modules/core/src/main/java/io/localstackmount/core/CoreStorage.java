@@ -78,6 +78,13 @@ final class CoreStorage implements Storage {
     }
 
     @Override
+    public Node makeFolder(FsPath folder, Map<String, String> metadata, String contentType) {
+        Node node = putFolderMarker(folder, metadata, contentType);
+        namespace.madeEmpty(folder);
+        return node;
+    }
+
+    @Override
     public Node putFolderMarker(FsPath folder, Map<String, String> metadata, String contentType) {
         ObjectInfo marker = store.put(folder.bucket(), folder.markerKey(), new byte[0], metadata, contentType);
         return namespace.storedMarker(folder, marker, metadata);
