@@ -377,6 +377,21 @@ class FileSemanticsIT {
             }
             assertEquals("first\nsecond\n", Files.readString(b.resolve("log.txt")));
         }
+
+        @Test
+        @DisplayName("two shells each appending 200 lines with >> to one file: all 400 lines land, each whole")
+        void twoAppendingShells() throws Exception {
+            Path b = fx.bucket("sem-append3");
+            String loop = "for i in $(seq 1 200); do echo \"$0 line $i\" >> app.log; done";
+            Process first = new ProcessBuilder("sh", "-c", loop, "A").directory(b.toFile()).start();
+            Process second = new ProcessBuilder("sh", "-c", loop, "B").directory(b.toFile()).start();
+            assertEquals(0, first.waitFor());
+            assertEquals(0, second.waitFor());
+            List<String> lines = new String(s3Bytes("sem-append3", "app.log"), UTF_8).lines().toList();
+            assertEquals(400, lines.size(), "lines in S3");
+            assertEquals(400, new java.util.HashSet<>(lines).size(), "each line once, none torn");
+            assertTrue(lines.stream().allMatch(l -> l.matches("[AB] line \\d+")), "whole lines only");
+        }
     }
 
     // ---- truncate -----------------------------------------------------------------------------
