@@ -6,8 +6,9 @@
 module io.localstackmount.testkit {
     requires transitive io.localstackmount.api;
     requires transitive io.localstackmount.core;
-    requires com.github.benmanes.caffeine;
-    requires org.junit.jupiter.api;
+    // Their types are in the kit's api: ManualTime is a Ticker, the contract a JUnit test.
+    requires transitive com.github.benmanes.caffeine;
+    requires transitive org.junit.jupiter.api;
 
     exports io.localstackmount.testkit;
 }

@@ -25,9 +25,13 @@ public interface Storage {
     void deleteBucket(FsPath bucket);
 
     /**
-     * Writes the marker object {@code folder/} with {@code metadata}: mkdir, or attributes given to
-     * a folder that had no marker.
+     * mkdir inside a bucket of a name nothing holds: writes the marker object {@code folder/} with
+     * {@code metadata}. The new folder is known to be empty, so looking up names in it costs nothing
+     * until something else is written there.
      */
+    Node makeFolder(FsPath folder, Map<String, String> metadata, String contentType);
+
+    /** Writes the marker object {@code folder/} of an existing folder with {@code metadata}: its attributes. */
     Node putFolderMarker(FsPath folder, Map<String, String> metadata, String contentType);
 
     /**

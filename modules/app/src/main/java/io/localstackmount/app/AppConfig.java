@@ -3,6 +3,7 @@ package io.localstackmount.app;
 import io.localstackmount.api.MountOptions;
 import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.PluginSettings;
+import io.localstackmount.app.embedded.EmbeddedS3Server;
 import io.localstackmount.core.FsConfig;
 import io.localstackmount.fuse.MountSettings;
 import io.localstackmount.s3.S3StoreConfig;
@@ -14,6 +15,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -38,6 +40,8 @@ final class AppConfig {
     private final List<String> s3Sources;
     private final Embedded embedded;
     private final Path embeddedData;
+    private final EmbeddedS3Server.Credentials embeddedCredentials;
+    private final Path stateDir;
     private final Path mountPoint;
     private final BucketScope scope;
     private final boolean readOnly;
@@ -67,6 +71,8 @@ final class AppConfig {
         this.s3Sources = List.copyOf(b.s3Sources);
         this.embedded = b.embedded;
         this.embeddedData = b.embeddedData;
+        this.embeddedCredentials = b.embeddedCredentials;
+        this.stateDir = b.stateDir;
         this.mountPoint = b.mountPoint;
         this.scope = b.scope;
         this.readOnly = b.readOnly;
@@ -114,6 +120,16 @@ final class AppConfig {
 
     Path embeddedData() {
         return embeddedData;
+    }
+
+    /** The credentials the embedded server is to accept: those configured as s3.access-key and s3.secret-key, else empty. */
+    Optional<EmbeddedS3Server.Credentials> embeddedCredentials() {
+        return Optional.ofNullable(embeddedCredentials);
+    }
+
+    /** Where the mount keeps what only lasts while it runs: the embedded server's credentials file. */
+    Path stateDir() {
+        return stateDir;
     }
 
     Path mountPoint() {
@@ -231,7 +247,11 @@ final class AppConfig {
         // Never start the embedded server unasked: a mount of the wrong store is worse than an error.
         private Embedded embedded = Embedded.NO;
         // XDG data folder: the buckets of the built-in server outlive the mount, like LocalStack's with a volume.
-        private Path embeddedData = xdgData().resolve("localstackmount").resolve("embedded");
+        private Path embeddedData = xdg("XDG_DATA_HOME", ".local/share").resolve("localstackmount").resolve("embedded");
+        // null = a pair made up for each start: nobody else on the machine knows it.
+        private EmbeddedS3Server.Credentials embeddedCredentials;
+        // XDG state folder: what a user needs while the mount runs, private to them, not in a shared /tmp.
+        private final Path stateDir = xdg("XDG_STATE_HOME", ".local/state").resolve("localstackmount");
         // ~/mount/localstack: a fixed, predictable place that needs no root and no argument.
         private Path mountPoint = Path.of(System.getProperty("user.home"), "mount", "localstack");
         // Every bucket, each a folder: LocalStack users create and drop buckets all day.
@@ -270,9 +290,9 @@ final class AppConfig {
         private Builder() {
         }
 
-        private static Path xdgData() {
-            String xdg = System.getenv("XDG_DATA_HOME");
-            return xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        private static Path xdg(String variable, String underHome) {
+            String xdg = System.getenv(variable);
+            return xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home")).resolve(underHome);
         }
 
         Builder s3(S3StoreConfig config, List<String> sources) {
@@ -283,6 +303,11 @@ final class AppConfig {
 
         Builder embedded(Embedded mode) {
             this.embedded = mode;
+            return this;
+        }
+
+        Builder embeddedCredentials(EmbeddedS3Server.Credentials credentials) {
+            this.embeddedCredentials = credentials;
             return this;
         }
 

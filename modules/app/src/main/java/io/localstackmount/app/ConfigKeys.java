@@ -1,6 +1,7 @@
 package io.localstackmount.app;
 
 import io.localstackmount.api.PluginKind;
+import io.localstackmount.s3.Secrets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +35,7 @@ final class ConfigKeys {
             "s3.endpoint", "s3.region", "s3.profile", "s3.access-key", "s3.secret-key",
             "s3.path-style", "s3.request-checksums", "s3.response-checksums", "s3.chunked-encoding",
             "s3.max-connections", "s3.connect-timeout", "s3.socket-timeout", "s3.max-attempts",
+            "s3.attempt-timeout", "s3.call-timeout", "s3.min-throughput",
             "embedded", "embedded.data-dir",
             "mount.point", "mount.bucket", "mount.bucket-filter", "mount.read-only", "mount.allow-other",
             "mount.uid", "mount.gid", "mount.umask", "mount.staging-dir", "mount.busy-timeout", "mount.debug",
@@ -41,8 +43,14 @@ final class ConfigKeys {
             CacheKeys.POLICY, CacheKeys.DIR, CacheKeys.MAX_BYTES, CacheKeys.BLOCK_SIZE,
             PLUGIN_DIRS);
 
-    /** Values printed as {@code ****} by {@code --print-config} and never logged. */
-    static final Set<String> SECRETS = Set.of("s3.secret-key");
+    /** A value as messages and {@code --print-config} may show it: secrets as {@code ****}, the access key id by its last four characters. */
+    static String shown(String key, String value) {
+        return switch (key) {
+            case "s3.secret-key" -> Secrets.secret(value);
+            case "s3.access-key" -> Secrets.keyId(value);
+            default -> value;
+        };
+    }
 
     /** Environment variables with our prefix that are not config keys: the launcher's and docker-compose's. */
     static final Set<String> NOT_CONFIG_ENV = Set.of("LOCALSTACKMOUNT_JAVA_OPTS", "LOCALSTACKMOUNT_DIR",

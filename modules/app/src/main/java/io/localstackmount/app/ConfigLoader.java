@@ -3,9 +3,11 @@ package io.localstackmount.app;
 import io.localstackmount.api.PluginKind;
 import io.localstackmount.app.ConfigSources.Level;
 import io.localstackmount.app.ConfigSources.Setting;
+import io.localstackmount.app.embedded.EmbeddedS3Server;
 import io.localstackmount.core.DeclaredSettings;
 import io.localstackmount.s3.S3ConfigResolver;
 import io.localstackmount.s3.S3StoreConfig;
+import io.localstackmount.s3.Secrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,7 +105,43 @@ final class ConfigLoader {
         if (Files.isDirectory(userPlugins)) {
             b.pluginDir(userPlugins.toAbsolutePath().normalize());
         }
-        return b.build();
+        AppConfig config = b.build();
+        outsideMountPoint("mount.staging-dir", config.stagingDir(), config);
+        outsideMountPoint(CacheKeys.DIR, config.fsConfig().cacheDir(), config);
+        if (config.embedded() != AppConfig.Embedded.NO) {
+            outsideMountPoint("embedded.data-dir", config.embeddedData(), config);
+        }
+        return config;
+    }
+
+    /**
+     * The mount's own folders must not be inside the mount point: the kernel would hand every write
+     * to them back to the mount itself (which waits on it), and mounting would hide what they held.
+     */
+    private void outsideMountPoint(String key, Path dir, AppConfig config) {
+        Path mountPoint = realPath(config.mountPoint());
+        if (realPath(dir).startsWith(mountPoint)) {
+            throw new ConfigException(key + " = " + dir + " (" + sourceOf(key) + ") is inside the mount point "
+                    + config.mountPoint() + " (mount.point, " + sourceOf("mount.point") + "): the mount would keep its own files"
+                    + " in itself; choose a folder outside it");
+        }
+    }
+
+    /** {@code path} with the symbolic links of its existing part resolved, so that two spellings of one folder compare equal. */
+    private static Path realPath(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return absolute;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(absolute));
+        } catch (java.io.IOException e) {
+            return absolute;
+        }
     }
 
     private void plugins(AppConfig.Builder b) {
@@ -177,8 +215,10 @@ final class ConfigLoader {
             String access = credentials.value();
             String secret = secretKey.get().value();
             s3.staticCredentials(access, secret);
+            // Keys given in config serve the embedded server too, so that one pair works against either.
+            b.embeddedCredentials(new EmbeddedS3Server.Credentials(access, secret));
             lines.removeIf(l -> l.startsWith("credentials:"));
-            lines.add("credentials: access key " + access + ", secret " + mask(secret) + " (from s3.access-key, "
+            lines.add("credentials: access key " + Secrets.keyId(access) + ", secret " + Secrets.secret(secret) + " (from s3.access-key, "
                     + credentials.source() + ")");
         }
         value("s3.path-style", ConfigLoader::bool).ifPresent(s3::pathStyle);
@@ -186,10 +226,23 @@ final class ConfigLoader {
         value("s3.response-checksums", ConfigLoader::checksums).ifPresent(s3::responseChecksums);
         value("s3.chunked-encoding", ConfigLoader::bool).ifPresent(s3::chunkedEncoding);
         value("s3.max-connections", s -> (int) number(s, 1, 10_000)).ifPresent(s3::maxConnections);
-        value("s3.connect-timeout", ConfigLoader::duration).ifPresent(s3::connectTimeout);
-        value("s3.socket-timeout", ConfigLoader::duration).ifPresent(s3::socketTimeout);
+        value("s3.connect-timeout", ConfigLoader::timeout).ifPresent(s3::connectTimeout);
+        value("s3.socket-timeout", ConfigLoader::timeout).ifPresent(s3::socketTimeout);
         value("s3.max-attempts", s -> (int) number(s, 1, 100)).ifPresent(s3::maxAttempts);
+        Duration attempt = value("s3.attempt-timeout", ConfigLoader::timeout).orElse(resolution.config().attemptTimeout());
+        Duration call = value("s3.call-timeout", ConfigLoader::timeout).orElse(resolution.config().callTimeout());
+        if (attempt.compareTo(call) > 0) {
+            throw new ConfigException("s3.attempt-timeout = " + ConfigPrinter.duration(attempt) + " (" + sourceOf("s3.attempt-timeout")
+                    + ") is longer than s3.call-timeout = " + ConfigPrinter.duration(call) + " (" + sourceOf("s3.call-timeout")
+                    + "): an attempt cannot outlast its call; raise the call timeout or lower the attempt's");
+        }
+        s3.attemptTimeout(attempt).callTimeout(call);
+        value("s3.min-throughput", v -> positive(size(v))).ifPresent(s3::minThroughput);
         b.s3(s3.build(), lines);
+    }
+
+    private String sourceOf(String key) {
+        return sources.get(key).map(Setting::source).orElse("default");
     }
 
     /** The setting to hand the resolver as a flag: ours (flag, LOCALSTACKMOUNT_*) always, a file's only when no AWS variable competes. */
@@ -224,10 +277,6 @@ final class ConfigLoader {
             return line;
         }
         return line.replace("(from " + flag + ")", "(from " + setting.key() + ", " + setting.source() + ")");
-    }
-
-    static String mask(String secret) {
-        return secret.length() <= 4 ? "****" : secret.substring(0, 4) + "****";
     }
 
     // ---- values ------------------------------------------------------------------------------
@@ -347,6 +396,15 @@ final class ConfigLoader {
             default -> amount * 1000;
         };
         return Duration.ofMillis(Math.round(millis));
+    }
+
+    /** A {@link #duration} that must be more than zero: for a timeout, 0 would mean waiting forever. */
+    static Duration timeout(String value) {
+        Duration d = duration(value);
+        if (d.isZero()) {
+            throw new IllegalArgumentException("must be more than 0: a timeout of 0 would mean waiting forever");
+        }
+        return d;
     }
 
     /** Bytes: {@code 1048576}, or with a binary unit {@code 512k}, {@code 8m}, {@code 1g}, {@code 8MiB}. */

@@ -5,6 +5,7 @@ import io.localstackmount.api.PluginKind;
 import io.localstackmount.core.FsConfig;
 import io.localstackmount.core.PluginRegistry;
 import io.localstackmount.s3.S3StoreConfig;
+import io.localstackmount.s3.Secrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@code --print-config}: the effective value of every key, and where it came from, as a properties
- * file that could be saved as a config file. Secrets are masked; unset optional keys are comments.
+ * file that could be saved as a config file. Secrets are masked ({@link Secrets}), so credentials do not
+ * survive the round trip; unset optional keys are comments.
  */
 final class ConfigPrinter {
     private static final Pattern FROM = Pattern.compile("\\((?:from )?(.*)\\)\\s*$");
@@ -52,8 +54,8 @@ final class ConfigPrinter {
             }
             case STATIC -> {
                 unset("s3.profile", "static keys are used");
-                line("s3.access-key", s3.accessKeyId(), credentials);
-                line("s3.secret-key", ConfigLoader.mask(s3.secretAccessKey()), credentials);
+                line("s3.access-key", Secrets.keyId(s3.accessKeyId()), credentials);
+                line("s3.secret-key", Secrets.secret(s3.secretAccessKey()), credentials);
             }
             case DEFAULT_CHAIN -> {
                 unset("s3.profile", "the SDK's default credentials chain");
@@ -70,6 +72,9 @@ final class ConfigPrinter {
         line("s3.connect-timeout", duration(s3.connectTimeout()), source("s3.connect-timeout", "default"));
         line("s3.socket-timeout", duration(s3.socketTimeout()), source("s3.socket-timeout", "default"));
         line("s3.max-attempts", String.valueOf(s3.maxAttempts()), source("s3.max-attempts", "default"));
+        line("s3.attempt-timeout", duration(s3.attemptTimeout()), source("s3.attempt-timeout", "default"));
+        line("s3.call-timeout", duration(s3.callTimeout()), source("s3.call-timeout", "default"));
+        line("s3.min-throughput", size(s3.minThroughput()), source("s3.min-throughput", "default: bytes per second"));
 
         line("embedded", config.embedded().name().toLowerCase(Locale.ROOT), source("embedded", "default"));
         line("embedded.data-dir", path(config.embeddedData()), source("embedded.data-dir", "default"));
@@ -121,7 +126,8 @@ final class ConfigPrinter {
         StringBuilder out = new StringBuilder();
         out.append("# localstackmount: effective configuration. Precedence: flags > LOCALSTACKMOUNT_* and AWS_*\n");
         out.append("# variables > project file > user file > defaults (docs/CONFIGURATION.md).\n");
-        out.append("# project file: ").append(sources.projectFile()).append(sources.projectFileFound() ? "" : " (none)").append('\n');
+        out.append("# project file: ").append(sources.projectFile()).append(sources.projectFileFound() ? ""
+                : sources.projectFileIgnored() != null ? " (ignored: it " + sources.projectFileIgnored() + ")" : " (none)").append('\n');
         out.append("# user file:    ").append(sources.userFile()).append(sources.userFileFound() ? "" : " (none)").append('\n');
         int width = lines.stream().filter(l -> l[1] != null).mapToInt(l -> l[0].length() + l[1].length() + 3).max().orElse(40);
         for (String[] l : lines) {

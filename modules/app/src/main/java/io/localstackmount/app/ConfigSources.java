@@ -28,6 +28,14 @@ import java.util.TreeMap;
  * Every key is checked against {@link ConfigKeys} while the layers load, so a misspelt key stops
  * the start naming the file and line. {@link ConfigLoader} turns the winning values into an
  * {@link AppConfig}.
+ *
+ * <p>Trust: a file is read only if {@link PathTrust} trusts it (yours or root's, writable by nobody
+ * else). A found project file or the user file that is not is ignored with a warning: a file that
+ * someone else can write, in any folder above the one you work in, must not decide where the mount
+ * writes. A file named with {@code --config} that is not stops the start. A project file (found or
+ * named) cannot set {@code plugin-dirs}: plugin jars run as you, and a project file comes with
+ * whatever folder you happen to work in; plugin folders come from the installation, your own user
+ * file, the environment and the command line.
  */
 final class ConfigSources {
     static final String PROJECT_FILE_NAME = ".localstackmount.properties";
@@ -60,7 +68,7 @@ final class ConfigSources {
     record Setting(String key, String value, Level level, String source, Path baseDir) {
         /** {@code key = value (source)}, for error messages. */
         String describe() {
-            return key + " = " + (ConfigKeys.SECRETS.contains(key) ? "****" : value) + " (" + source + ")";
+            return key + " = " + ConfigKeys.shown(key, value) + " (" + source + ")";
         }
     }
 
@@ -69,14 +77,16 @@ final class ConfigSources {
     private final Path userFile;
     private final boolean projectFileFound;
     private final boolean userFileFound;
+    private final String projectFileIgnored;
     private final List<String> warnings;
 
     private ConfigSources(Map<Level, Map<String, Setting>> layers, Path projectFile, boolean projectFileFound,
-                          Path userFile, boolean userFileFound, List<String> warnings) {
+                          String projectFileIgnored, Path userFile, boolean userFileFound, List<String> warnings) {
         this.layers = layers;
         this.warnings = List.copyOf(warnings);
         this.projectFile = projectFile;
         this.projectFileFound = projectFileFound;
+        this.projectFileIgnored = projectFileIgnored;
         this.userFile = userFile;
         this.userFileFound = userFileFound;
     }
@@ -103,23 +113,51 @@ final class ConfigSources {
 
         Path project;
         boolean projectFound;
+        String projectIgnored = null;
         if (configFile != null) {
             project = cwd.resolve(configFile).toAbsolutePath().normalize();
             if (!Files.isRegularFile(project)) {
                 throw new ConfigException("--config " + configFile + ": no such file");
+            }
+            Optional<String> why = PathTrust.distrust(project, true);
+            if (why.isPresent()) {
+                throw new ConfigException("--config " + project + ": refused: it " + why.get()
+                        + ", so someone else could decide what the mount does; fix its owner or mode (chmod go-w)");
             }
             projectFound = true;
         } else {
             Optional<Path> found = findProjectFile(cwd);
             project = found.orElse(cwd.resolve(PROJECT_FILE_NAME).toAbsolutePath().normalize());
             projectFound = found.isPresent();
+            Optional<String> why = found.flatMap(f -> PathTrust.distrust(f, true));
+            if (why.isPresent()) {
+                projectIgnored = why.get();
+                projectFound = false;
+                warnings.add("ignoring the project file " + project + ": it " + projectIgnored + ", so someone else could"
+                        + " decide what the mount does; if it is yours, fix its owner or mode (chmod go-w)");
+            }
         }
-        layers.put(Level.PROJECT_FILE, projectFound ? readFile(project, Level.PROJECT_FILE) : Map.of());
+        Map<String, Setting> projectLayer = projectFound ? readFile(project, Level.PROJECT_FILE) : Map.of();
+        Setting pluginDirs = projectLayer.get(ConfigKeys.PLUGIN_DIRS);
+        if (pluginDirs != null) {
+            throw new ConfigException(pluginDirs.describe() + ": a project file cannot add plugin folders: plugin jars run"
+                    + " as you, and a project file comes with whatever folder you work in. Set plugin-dirs in your user file ("
+                    + userConfigDir.resolve(USER_FILE_NAME) + "), as LOCALSTACKMOUNT_PLUGIN_DIRS, or pass --plugin-dir.");
+        }
+        layers.put(Level.PROJECT_FILE, projectLayer);
 
         Path user = userConfigDir.resolve(USER_FILE_NAME);
         boolean userFound = Files.isRegularFile(user) && !user.toAbsolutePath().normalize().equals(project);
+        if (userFound) {
+            Optional<String> why = PathTrust.distrust(user, true);
+            if (why.isPresent()) {
+                userFound = false;
+                warnings.add("ignoring the user file " + user + ": it " + why.get() + ", so someone else could decide what"
+                        + " the mount does; fix its owner or mode (chmod go-w)");
+            }
+        }
         layers.put(Level.USER_FILE, userFound ? readFile(user, Level.USER_FILE) : Map.of());
-        return new ConfigSources(layers, project, projectFound, user, userFound, warnings);
+        return new ConfigSources(layers, project, projectFound, projectIgnored, user, userFound, warnings);
     }
 
     /** {@code $XDG_CONFIG_HOME/localstackmount}, or {@code ~/.config/localstackmount} without it (XDG base directory spec). */
@@ -263,6 +301,11 @@ final class ConfigSources {
 
     boolean projectFileFound() {
         return projectFileFound;
+    }
+
+    /** Why the project file that was found is ignored (see the class comment), or null. */
+    String projectFileIgnored() {
+        return projectFileIgnored;
     }
 
     Path userFile() {

@@ -1,6 +1,7 @@
 package io.localstackmount.app;
 
 import io.localstackmount.api.ObjectStore;
+import io.localstackmount.app.embedded.CredentialsFile;
 import io.localstackmount.app.embedded.EmbeddedS3Exception;
 import io.localstackmount.app.embedded.EmbeddedS3Server;
 import io.localstackmount.core.Filesystem;
@@ -11,6 +12,7 @@ import io.localstackmount.s3.S3StoreConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +38,8 @@ final class MountCommand {
     private static final Logger LOG = LoggerFactory.getLogger(MountCommand.class);
     /** LocalStack's port: when it is free the embedded server takes it, so aws-cli and SDK defaults reach it too. */
     private static final int PREFERRED_EMBEDDED_PORT = 4566;
+    /** The region the embedded server's clients use: any works, this one needs no LocationConstraint. */
+    private static final String EMBEDDED_REGION = "us-east-1";
 
     private final AppConfig config;
     private final CompletableFuture<EndpointCheck.Result> check;
@@ -46,6 +50,8 @@ final class MountCommand {
     private volatile boolean clientFailed;
     private Plugins plugins;
     private EmbeddedS3Server embedded;
+    /** The embedded server's credentials for other tools ({@link CredentialsFile}), or null. */
+    private Path credentialsFile;
     private Filesystem filesystem;
     private FuseMount mount;
 
@@ -90,6 +96,13 @@ final class MountCommand {
     /** Exit code: 0 after a clean unmount, 3 when no endpoint answers (or no client for it can be built), 4 when mounting fails. */
     int run(Plugins loadedPlugins) throws InterruptedException {
         this.plugins = loadedPlugins;
+        try {
+            PathTrust.privateFolder("mount.staging-dir", config.stagingDir());
+            PathTrust.privateFolder(CacheKeys.DIR, config.fsConfig().cacheDir());
+        } catch (ConfigException e) {
+            abandonClient();
+            throw e;
+        }
         S3StoreConfig s3 = s3Config();
         if (s3 == null) {
             abandonClient();
@@ -192,20 +205,31 @@ final class MountCommand {
         }
     }
 
+    /**
+     * Starts the embedded server with the configured credentials, or with a pair made up for this
+     * start, and writes them where the user (only) can find them: the log names the file, never the secret.
+     */
     private S3StoreConfig startEmbedded() {
-        Path data = config.embeddedData();
+        Path data = PathTrust.privateFolder("embedded.data-dir", config.embeddedData());
+        EmbeddedS3Server.Credentials credentials = config.embeddedCredentials().orElseGet(EmbeddedS3Server.Credentials::random);
         try {
-            embedded = EmbeddedS3Server.start(data, portIsFree(PREFERRED_EMBEDDED_PORT) ? PREFERRED_EMBEDDED_PORT : 0);
+            embedded = EmbeddedS3Server.start(data, portIsFree(PREFERRED_EMBEDDED_PORT) ? PREFERRED_EMBEDDED_PORT : 0, credentials);
         } catch (EmbeddedS3Exception e) {
             // Another process took the port between the check and the bind: any free port will do.
             LOG.debug("embedded server on port {} failed ({}); taking a free port", PREFERRED_EMBEDDED_PORT, e.getMessage());
-            embedded = EmbeddedS3Server.start(data, 0);
+            embedded = EmbeddedS3Server.start(data, 0, credentials);
         }
         URI endpoint = embedded.endpoint();
-        LOG.info("embedded S3 server at {} keeps its buckets in {} (credentials {}/{})", endpoint, data,
-                embedded.accessKey(), embedded.secretKey());
-        return S3StoreConfig.builder().endpoint(endpoint).region("us-east-1")
-                .staticCredentials(embedded.accessKey(), embedded.secretKey()).build();
+        try {
+            credentialsFile = CredentialsFile.write(PathTrust.privateFolder("state folder", config.stateDir()), embedded,
+                    EMBEDDED_REGION);
+            LOG.info("embedded S3 server at {} keeps its buckets in {}; for aws-cli and SDKs: . {}", endpoint, data, credentialsFile);
+        } catch (IOException | ConfigException e) {
+            LOG.warn("embedded S3 server at {} keeps its buckets in {}; its credentials could not be written for other tools: {}",
+                    endpoint, data, e.getMessage());
+        }
+        return S3StoreConfig.builder().endpoint(endpoint).region(EMBEDDED_REGION)
+                .staticCredentials(credentials.accessKey(), credentials.secretKey()).build();
     }
 
     private static boolean portIsFree(int port) {
@@ -217,9 +241,16 @@ final class MountCommand {
         }
     }
 
-    /** Unmounts and frees everything; safe to call from the shutdown hook and the main thread. */
+    /**
+     * Unmounts and frees everything; safe to call from a signal's thread, the shutdown hook and the
+     * main thread. The order keeps every step bounded and no request meeting a closed store: changes
+     * are refused first (dirty files are flushed right after that, before unmounting), then the mount
+     * is unmounted or, after the busy timeout, detached lazily, the requests still being served get a
+     * bounded time, and only then are the filesystem and its store closed.
+     */
     synchronized void close() {
         if (mount != null) {
+            mount.refuseChanges();
             mount.close();
         }
         if (filesystem != null) {
@@ -229,6 +260,14 @@ final class MountCommand {
         if (embedded != null) {
             embedded.close();
             embedded = null;
+        }
+        if (credentialsFile != null) {
+            try {
+                Files.deleteIfExists(credentialsFile);
+            } catch (IOException e) {
+                LOG.warn("could not delete {}: {}", credentialsFile, e.toString());
+            }
+            credentialsFile = null;
         }
     }
 }

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each jar is a module: a modular jar with {@code provides} in its module-info, or a plain jar
  * with {@code META-INF/services} entries (an automatic module). A jar that is not a valid module,
- * names a module another jar already has, or does not resolve (a missing {@code requires}) is
- * reported by name and left out; the others load. Whether a skipped jar matters is decided later:
+ * names a module another jar already has, does not resolve (a missing {@code requires}), or reaches
+ * past the api into the mount's own modules ({@link InternalUse}) is reported by name and left out;
+ * the others load. Whether a skipped jar matters is decided later:
  * only when config selects a provider nobody else has.
  *
  * <p>On the module path (the image) the api is a module of the boot layer and the drop-in layer
@@ -63,19 +64,37 @@ final class PluginLayer {
     private PluginLayer() {
     }
 
-    /** The jars of {@code dirs} (missing folders are skipped), each folder's in name order. */
-    static List<Path> jars(List<Path> dirs) {
+    /**
+     * The jars of {@code dirs} (missing folders are skipped), each folder's in name order. A folder or
+     * jar that someone else could have written ({@link PathTrust}) is skipped and said so in
+     * {@code problems}: its code would run as you.
+     */
+    static List<Path> jars(List<Path> dirs, List<String> problems) {
         List<Path> jars = new ArrayList<>();
         for (Path dir : dirs) {
             if (!Files.isDirectory(dir)) {
                 LOG.debug("plugin folder {} does not exist", dir);
                 continue;
             }
+            Optional<String> distrusted = PathTrust.distrust(dir, true);
+            if (distrusted.isPresent()) {
+                String line = "plugin folder " + dir + ": not loaded: it " + distrusted.get() + ", so its jars could be anyone's";
+                LOG.warn(line);
+                problems.add(line);
+                continue;
+            }
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.jar")) {
                 List<Path> here = new ArrayList<>();
                 stream.forEach(p -> here.add(p.toAbsolutePath().normalize()));
                 here.sort(null);
-                here.stream().filter(p -> !jars.contains(p)).forEach(jars::add);
+                for (Path jar : here) {
+                    Optional<String> why = PathTrust.distrust(jar, true);
+                    if (why.isPresent()) {
+                        problem(problems, jar, "not loaded: it " + why.get() + ", so its code could be anyone's");
+                    } else if (!jars.contains(jar)) {
+                        jars.add(jar);
+                    }
+                }
             } catch (IOException e) {
                 LOG.warn("cannot read the plugin folder {}: {}", dir, e.toString());
             }
@@ -85,18 +104,21 @@ final class PluginLayer {
 
     /** Builds the layer of the jars in {@code dirs}; {@code appLoader} is the application's class loader. */
     static Result load(List<Path> dirs, ClassLoader appLoader) {
-        List<Path> jars = jars(dirs);
-        if (jars.isEmpty()) {
-            return new Result(ModuleLayer.boot(), Map.of(), List.of());
-        }
         List<String> problems = new ArrayList<>();
+        List<Path> jars = jars(dirs, problems);
+        if (jars.isEmpty()) {
+            return new Result(ModuleLayer.boot(), Map.of(), problems);
+        }
         Map<String, Path> candidates = new LinkedHashMap<>();
         for (Path jar : jars) {
             try {
                 Set<ModuleReference> found = ModuleFinder.of(jar).findAll();
                 ModuleDescriptor descriptor = found.iterator().next().descriptor();
                 Path earlier = candidates.get(descriptor.name());
-                if (earlier != null) {
+                String internal = InternalUse.of(descriptor, jar);
+                if (internal != null) {
+                    problem(problems, jar, internal);
+                } else if (earlier != null) {
                     problem(problems, jar, "module " + descriptor.name() + " is already loaded from " + earlier);
                 } else {
                     candidates.put(descriptor.name(), jar);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.localstackmount.api.PluginKind;
 import io.localstackmount.core.FsConfig;
+import io.localstackmount.core.PluginRegistry;
 import io.localstackmount.s3.S3StoreConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -196,6 +197,18 @@ class ConfigTest {
         }
 
         @Test
+        @DisplayName("S3 deadlines: attempt and call timeouts, minimum throughput as a size per second")
+        void deadlines() {
+            AppConfig c = load("--set", "s3.attempt-timeout=2s", "--set", "s3.call-timeout=5s", "--set", "s3.min-throughput=1m");
+            assertEquals(Duration.ofSeconds(2), c.s3().attemptTimeout());
+            assertEquals(Duration.ofSeconds(5), c.s3().callTimeout());
+            assertEquals(1L << 20, c.s3().minThroughput());
+            AppConfig defaults = load();
+            assertEquals(Duration.ofSeconds(10), defaults.s3().attemptTimeout());
+            assertEquals(Duration.ofSeconds(30), defaults.s3().callTimeout());
+        }
+
+        @Test
         @DisplayName("--ttl sets both metadata TTLs")
         void ttl() {
             FsConfig fs = load("--ttl", "0").fsConfig();
@@ -230,12 +243,13 @@ class ConfigTest {
         }
 
         @Test
-        @DisplayName("plugin folders: --plugin-dir, then plugin-dirs, then the user's plugins folder")
+        @DisplayName("plugin folders: --plugin-dir, then plugin-dirs (here from the user file), then the user's plugins folder")
         void pluginDirs() throws IOException {
             Path userPlugins = Files.createDirectories(home.resolve(".config/localstackmount/plugins"));
-            projectFile("plugin-dirs = plugins:more\n");
+            userFile("plugin-dirs = extra:more\n");
             AppConfig c = load("--plugin-dir", "/opt/lsm/plugins");
-            assertEquals(List.of(Path.of("/opt/lsm/plugins"), project.resolve("plugins"), project.resolve("more"), userPlugins),
+            Path userDir = home.resolve(".config/localstackmount");
+            assertEquals(List.of(Path.of("/opt/lsm/plugins"), userDir.resolve("extra"), userDir.resolve("more"), userPlugins),
                     c.pluginDirs());
         }
     }
@@ -284,6 +298,20 @@ class ConfigTest {
         }
 
         @Test
+        @DisplayName("a timeout of 0 is refused: it would mean waiting forever; an attempt cannot outlast its call")
+        void zeroTimeouts() {
+            for (String key : List.of("s3.call-timeout", "s3.attempt-timeout", "s3.socket-timeout", "s3.connect-timeout")) {
+                String m = error("--set", key + "=0");
+                assertTrue(m.startsWith(key + " = 0 (--set): must be more than 0"), m);
+                assertTrue(m.contains("waiting forever"), m);
+            }
+            assertTrue(error("--set", "s3.call-timeout=-1").startsWith("s3.call-timeout = -1 (--set): takes seconds"));
+            assertTrue(error("--set", "s3.min-throughput=0").contains("must be more than 0"));
+            String m = error("--set", "s3.attempt-timeout=1m");
+            assertTrue(m.startsWith("s3.attempt-timeout = 1m (--set) is longer than s3.call-timeout = 30s (default)"), m);
+        }
+
+        @Test
         @DisplayName("a key set twice in one file")
         void twice() throws IOException {
             projectFile("mount.uid = 1\nmount.uid = 2\n");
@@ -329,6 +357,18 @@ class ConfigTest {
             for (String key : ConfigKeys.all()) {
                 assertTrue(text.contains("`" + key + "`"), key + " is not documented in " + doc);
             }
+            // and every setting the built-in providers declare
+            PluginRegistry registry = PluginRegistry.load(ModuleLayer.boot(), getClass().getClassLoader());
+            for (PluginKind kind : PluginKind.values()) {
+                for (var provider : registry.providers(kind)) {
+                    if (provider.getClass().getName().startsWith("io.localstackmount.plugin.")) {
+                        for (var setting : provider.settings()) {
+                            String key = ConfigKeys.settingKey(kind, setting.name());
+                            assertTrue(text.contains("`" + key + "`"), key + " is not documented in " + doc);
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -342,8 +382,10 @@ class ConfigTest {
             ConfigSources s = sources("--ttl", "3");
             AppConfig c = ConfigLoader.load(s, List.of(), env, home, ConfigSources.userConfigDir(env, home));
             String out = ConfigPrinter.print(c, s, Plugins.load(c, getClass().getClassLoader()));
-            assertFalse(out.contains("very-secret-value"), out);
-            assertTrue(out.contains("s3.secret-key = very****"), out);
+            assertFalse(out.contains("very-secret") || out.contains("very*"), out);
+            assertFalse(out.contains("000000000001"), out);
+            assertTrue(out.contains("s3.secret-key = ****  "), out);
+            assertTrue(out.contains("s3.access-key = ****0001  "), out);
             assertTrue(out.matches("(?s).*mount.umask = 027 +# .*\\.localstackmount\\.properties:3.*"), out);
             assertTrue(out.matches("(?s).*metadata.ttl = 3s +# --ttl.*"), out);
             assertTrue(out.contains("plugins.xattr = standard"), out);

@@ -50,6 +50,14 @@ public final class PluginJars {
      * {@code .java} files are compiled, anything else (META-INF/services/...) goes in as it is.
      */
     public static Path build(Map<String, String> files, Path jar) {
+        return build(files, jar, new Class<?>[0]);
+    }
+
+    /**
+     * As {@link #build(Map, Path)}, compiled also against the jars (or class folders) of
+     * {@code alsoVisible}: for plugins that use what a plugin should not.
+     */
+    public static Path build(Map<String, String> files, Path jar, Class<?>... alsoVisible) {
         try {
             Path root = Files.createTempDirectory("plugin-src-");
             Path resources = Files.createTempDirectory("plugin-res-");
@@ -63,7 +71,7 @@ public final class PluginJars {
                     sources.add(file);
                 }
             }
-            return build(sources, resources, jar);
+            return build(sources, resources, jar, alsoVisible);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,12 +81,16 @@ public final class PluginJars {
         return build(sources, null, jar);
     }
 
-    private static Path build(List<Path> sources, Path resources, Path jar) throws IOException {
+    private static Path build(List<Path> sources, Path resources, Path jar, Class<?>... alsoVisible) throws IOException {
         Path classes = Files.createTempDirectory("plugin-classes-");
         List<String> javac = new ArrayList<>(List.of("--release", "17", "-d", classes.toString()));
         boolean modular = sources.stream().anyMatch(p -> p.getFileName().toString().equals("module-info.java"));
         javac.add(modular ? "--module-path" : "--class-path");
-        javac.add(apiModulePath());
+        StringBuilder path = new StringBuilder(apiModulePath());
+        for (Class<?> type : alsoVisible) {
+            path.append(java.io.File.pathSeparator).append(location(type));
+        }
+        javac.add(path.toString());
         sources.forEach(s -> javac.add(s.toString()));
         run("javac", javac);
         if (resources != null) {

@@ -157,6 +157,58 @@ class PluginLayerTest {
         assertEquals(List.of("plain", "standard"), names(registry(result), PluginKind.XATTR));
     }
 
+    @Nested
+    @DisplayName("a drop-in that reaches past the api into the mount's own modules is refused, naming what it uses")
+    class OnlyTheApi {
+        @Test
+        @DisplayName("a plain jar whose provider creates core's HandleTable")
+        void plainJarUsingCore(@TempDir Path dir) {
+            Path jar = PluginJars.build(Map.of(
+                    "sneaky/S.java", "package sneaky;\n"
+                            + "public final class S implements io.localstackmount.api.XattrProvider {\n"
+                            + "  public String name() { return \"sneaky\"; }\n"
+                            + "  public io.localstackmount.api.XattrOps create(io.localstackmount.api.FsContext c) {\n"
+                            + "    new io.localstackmount.core.HandleTable();\n"
+                            + "    return null;\n"
+                            + "  }\n"
+                            + "}\n",
+                    "META-INF/services/io.localstackmount.api.XattrProvider", "sneaky.S\n"),
+                    dir.resolve("sneaky.jar"), io.localstackmount.core.HandleTable.class);
+            PluginLayer.Result result = PluginLayer.load(List.of(dir), getClass().getClassLoader());
+            assertEquals(1, result.problems().size(), result.problems().toString());
+            String problem = result.problems().get(0);
+            assertTrue(problem.contains(jar.toString()) && problem.contains("io.localstackmount.core.HandleTable")
+                    && problem.contains("only the api module io.localstackmount.api"), problem);
+            assertEquals(List.of("standard"), names(registry(result), PluginKind.XATTR));
+        }
+
+        @Test
+        @DisplayName("a module that requires io.localstackmount.core")
+        void moduleRequiringCore(@TempDir Path dir) {
+            Path jar = PluginJars.build(Map.of(
+                    "module-info.java", "module sneaky.mod {\n"
+                            + "  requires io.localstackmount.api;\n"
+                            + "  requires io.localstackmount.core;\n"
+                            + "}\n",
+                    "sneaky/mod/Nothing.java", "package sneaky.mod;\npublic final class Nothing {}\n"),
+                    dir.resolve("sneaky-mod.jar"), io.localstackmount.core.HandleTable.class,
+                    classNamed("com.github.benmanes.caffeine.cache.Cache")); // core requires it
+
+            PluginLayer.Result result = PluginLayer.load(List.of(dir), getClass().getClassLoader());
+            assertEquals(1, result.problems().size(), result.problems().toString());
+            assertTrue(result.problems().get(0).contains(jar + ": sneaky.mod requires io.localstackmount.core, which plugins cannot use"),
+                    result.problems().get(0));
+        }
+    }
+
+    private static Class<?> classNamed(String name) {
+        try {
+            return Class.forName(name);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(name + " is not on the test class path", e);
+        }
+    }
+
     @Test
     @DisplayName("a drop-in that takes a built-in's name: selecting fails, naming both and the jar")
     void nameClash(@TempDir Path dir) {

@@ -87,26 +87,27 @@ public final class CachedNamespace implements Namespace {
 
     /**
      * A folder's listing: entries by name, whether its marker exists, when it was fetched, whether
-     * it is complete, and the names whose metadata is not known, with the batch that learns it. An
-     * incomplete one is the first page of a large folder, fetched for a lookup: it fills the node
-     * cache but answers nothing about names it does not hold.
+     * it is complete, the names whose metadata is not known, with the batch that learns it, and
+     * whether this mount has created or removed names in it since. An incomplete one is the first
+     * page of a large folder, fetched for a lookup: it fills the node cache but answers nothing about
+     * names it does not hold.
      */
     private record Folder(TreeMap<String, Node> entries, boolean hasMarker, long fetchedNanos, boolean complete,
-                          Set<String> metadataUnknown, HeadBatch heads) {
+                          Set<String> metadataUnknown, HeadBatch heads, boolean writtenHere) {
         Folder with(String name, Node node) {
             TreeMap<String, Node> copy = new TreeMap<>(entries);
             copy.put(name, node);
-            return new Folder(copy, hasMarker, fetchedNanos, complete, metadataUnknown, heads);
+            return new Folder(copy, hasMarker, fetchedNanos, complete, metadataUnknown, heads, true);
         }
 
         Folder without(String name) {
             TreeMap<String, Node> copy = new TreeMap<>(entries);
             copy.remove(name);
-            return new Folder(copy, hasMarker, fetchedNanos, complete, metadataUnknown, heads);
+            return new Folder(copy, hasMarker, fetchedNanos, complete, metadataUnknown, heads, true);
         }
 
         Folder withMarker() {
-            return new Folder(entries, true, fetchedNanos, complete, metadataUnknown, heads);
+            return new Folder(entries, true, fetchedNanos, complete, metadataUnknown, heads, writtenHere);
         }
     }
 
@@ -207,20 +208,26 @@ public final class CachedNamespace implements Namespace {
                 if (headUnknown && parent.metadataUnknown().contains(name)) {
                     parent.heads().await(name); // fills the node cache
                     Optional<Node> learnt = nodes.getIfPresent(path);
-                    if (learnt != null) {
-                        return learnt;
+                    if (learnt == null) {
+                        // Evicted since (a full cache): ask again for this name alone.
+                        learnt = path.isBucket() ? fetchBucket(path) : fetchObjectPath(path);
+                        nodes.put(path, learnt);
                     }
+                    return learnt;
                 }
                 Optional<Node> fromListing = Optional.of(parent.entries().get(name));
                 cacheFromListing(path, fromListing, parent.fetchedNanos(), false);
                 return fromListing;
             }
-            if (listedNow) {
+            if (listedNow || parent.writtenHere()) {
+                // Listed just now; or this mount is writing in the folder (an untar, a cp -r), whose
+                // lookups before each create would otherwise cost a LIST each: the listing answers.
                 nodes.put(path, Optional.empty());
                 return Optional.empty();
             }
-            // Absent from an older listing: another client (the test run, aws-cli) may have written
-            // it since, so ask for this name alone; the answer is then cached like any other.
+            // Absent from an older listing that only reading filled: another client (the test run,
+            // aws-cli) may have written it since, so ask for this name alone; the answer is then
+            // cached like any other.
         }
         Optional<Node> cachedAfterListing = nodes.getIfPresent(path);
         if (cachedAfterListing != null) {
@@ -327,6 +334,11 @@ public final class CachedNamespace implements Namespace {
         return node;
     }
 
+    /** This mount made {@code folder} (mkdir of a free name): its listing is known, empty, for the TTL. */
+    void madeEmpty(FsPath folder) {
+        folders.put(folder, new Folder(new TreeMap<>(), true, ticker.read(), true, Set.of(), null, true));
+    }
+
     /** A local change made {@code path} exist as {@code node}: remember it and patch the parent's listing. */
     void created(FsPath path, Node node) {
         nodes.put(path, Optional.of(node));
@@ -369,6 +381,26 @@ public final class CachedNamespace implements Namespace {
         if (shown != null && shown.isPresent() && !shown.get().isDirectory()) {
             removed(path);
         }
+    }
+
+    /**
+     * A server-side copy of this mount stored {@code copy} (an object or a folder marker): its
+     * metadata, as the answer reports it, is what the key holds now, whatever was known of an earlier
+     * object or marker there (a marker's record is not checked by version).
+     */
+    void copied(String bucket, ObjectInfo copy) {
+        if (!copy.metadataKnown()) {
+            metadata.forget(bucket, copy.key());
+        } else if (copy.key().endsWith("/")) {
+            metadata.learntMarker(bucket, copy);
+        } else {
+            metadata.learnt(bucket, copy);
+        }
+    }
+
+    /** This mount deleted {@code folder}'s marker: should the folder show again, it has an implicit folder's attributes. */
+    void markerDeleted(FsPath folder) {
+        metadata.noMarker(folder.bucket(), folder.markerKey());
     }
 
     /**
@@ -549,7 +581,7 @@ public final class CachedNamespace implements Namespace {
             for (String bucket : store.listBuckets()) {
                 entries.put(bucket, folderNode(FsPath.ROOT.child(bucket), mountTime));
             }
-            return new Folder(entries, true, fetched, true, Set.of(), null);
+            return new Folder(entries, true, fetched, true, Set.of(), null, false);
         }
         Listing listing = store.list(path.bucket(), path.childPrefix());
         return folderOf(path, listing.objects(), listing.commonPrefixes(), fetched, true);
@@ -600,6 +632,9 @@ public final class CachedNamespace implements Namespace {
                 unknown.add(name);
             }
         }
+        if (complete && !hasMarker && path.isObject()) {
+            metadata.listedWithoutMarker(path.bucket(), path.markerKey());
+        }
         for (Map.Entry<String, Node> entry : entries.entrySet()) {
             FsPath child = path.child(entry.getKey());
             if (headUnknown && unknown.contains(entry.getKey())) {
@@ -611,7 +646,7 @@ public final class CachedNamespace implements Namespace {
         HeadBatch heads = unknown.isEmpty() || !headUnknown ? null
                 : new HeadBatch(List.copyOf(unknown), name -> learnEntry(path, name, listed.get(name), fetched), headExecutor,
                         HEAD_LANES);
-        return new Folder(entries, hasMarker, fetched, complete, Set.copyOf(unknown), heads);
+        return new Folder(entries, hasMarker, fetched, complete, Set.copyOf(unknown), heads, false);
     }
 
     /**

@@ -78,6 +78,13 @@ final class CoreStorage implements Storage {
     }
 
     @Override
+    public Node makeFolder(FsPath folder, Map<String, String> metadata, String contentType) {
+        Node node = putFolderMarker(folder, metadata, contentType);
+        namespace.madeEmpty(folder);
+        return node;
+    }
+
+    @Override
     public Node putFolderMarker(FsPath folder, Map<String, String> metadata, String contentType) {
         ObjectInfo marker = store.put(folder.bucket(), folder.markerKey(), new byte[0], metadata, contentType);
         return namespace.storedMarker(folder, marker, metadata);
@@ -91,6 +98,7 @@ final class CoreStorage implements Storage {
         }
         if (state.hasMarker()) {
             store.delete(folder.bucket(), folder.markerKey());
+            namespace.markerDeleted(folder);
         }
         namespace.removed(folder);
         namespace.keepFolder(folder.parent());
@@ -264,8 +272,10 @@ final class CoreStorage implements Storage {
 
         List<Move> copied = Collections.synchronizedList(new ArrayList<>());
         List<Parallel.Failure<Move>> copyFailures = Parallel.run(workers, parallelism, moves, m -> {
-            store.copy(from.bucket(), m.from(), to.bucket(), m.to(), null);
+            ObjectInfo copy = store.copy(from.bucket(), m.from(), to.bucket(), m.to(), null);
             copied.add(m);
+            // A marker's record is not checked by version: the replaced folder's would answer for this one.
+            namespace.copied(to.bucket(), copy);
         }, true);
         if (!copyFailures.isEmpty()) {
             undoCopies(from, to, moves.size(), parallelism, copyFailures, copied, targetMarker);
@@ -278,6 +288,7 @@ final class CoreStorage implements Storage {
             // The replaced empty folder's marker would give the moved folder its attributes.
             try {
                 store.delete(to.bucket(), to.markerKey());
+                namespace.markerDeleted(to);
             } catch (FsException e) {
                 LOG.warn("rename {} -> {}: could not delete the marker of the replaced folder: {}", from, to, e.getMessage());
             }
@@ -292,7 +303,10 @@ final class CoreStorage implements Storage {
                 .sorted(Comparator.comparingInt((Move m) -> m.from().length()).reversed()).toList();
         List<Parallel.Failure<Move>> deleteFailures = new ArrayList<>(Parallel.run(workers, parallelism, files,
                 m -> store.delete(from.bucket(), m.from()), false));
-        deleteFailures.addAll(Parallel.run(workers, 1, markers, m -> store.delete(from.bucket(), m.from()), false));
+        deleteFailures.addAll(Parallel.run(workers, 1, markers, m -> {
+            store.delete(from.bucket(), m.from());
+            namespace.markerDeleted(folderOfMarker(from.bucket(), m.from()));
+        }, false));
         namespace.invalidate(from);
         namespace.invalidate(to);
         if (!deleteFailures.isEmpty()) {
@@ -311,8 +325,12 @@ final class CoreStorage implements Storage {
                             List<Move> copied, boolean targetMarker) {
         // Deleting the copy of the source's marker would remove the (empty) folder the rename was to replace.
         List<Move> undo = copied.stream().filter(m -> !(targetMarker && m.to().equals(to.markerKey()))).collect(Collectors.toList());
-        List<Parallel.Failure<Move>> undoFailures = Parallel.run(workers, parallelism, undo,
-                m -> store.delete(to.bucket(), m.to()), false);
+        List<Parallel.Failure<Move>> undoFailures = Parallel.run(workers, parallelism, undo, m -> {
+            store.delete(to.bucket(), m.to());
+            if (m.to().endsWith("/")) {
+                namespace.markerDeleted(folderOfMarker(to.bucket(), m.to()));
+            }
+        }, false);
         LOG.error("rename {} -> {}: copying failed for {} of {} objects, so nothing was deleted under the old name:\n{}",
                 from, to, copyFailures.size(), total, describe(from.bucket(), copyFailures));
         if (undoFailures.isEmpty()) {
@@ -321,6 +339,11 @@ final class CoreStorage implements Storage {
             LOG.error("rename {} -> {}: removed {} of the {} copies already made; these remain under the new name too:\n{}",
                     from, to, undo.size() - undoFailures.size(), undo.size(), describeTargets(to.bucket(), undoFailures));
         }
+    }
+
+    /** The folder whose marker is {@code markerKey} ({@code dir/} is the marker of {@code dir}). */
+    private static FsPath folderOfMarker(String bucket, String markerKey) {
+        return FsPath.of(bucket, markerKey.substring(0, markerKey.length() - 1));
     }
 
     private Optional<Node> unsavedAt(FsPath path) {

@@ -77,11 +77,11 @@ public final class Filesystem implements AutoCloseable {
         // them, and a lookup must never end up running a whole batch on its own thread.
         this.headers = Executors.newFixedThreadPool(CachedNamespace.HEAD_LANES, daemonThreads("lsm-head"));
         this.stagingDir = createStagingDir(config.stagingDir());
+        this.namespace = new CachedNamespace(this.store, handles, config, clock, ticker,
+                new MetadataJournal(config.metadataDir()), headers);
+        this.reads = new ObservedSource(this.store, namespace);
+        this.storage = new CoreStorage(this.store, reads, namespace, handles, clock, workers);
         try {
-            this.namespace = new CachedNamespace(this.store, handles, config, clock, ticker,
-                    new MetadataJournal(config.metadataDir()), headers);
-            this.reads = new ObservedSource(this.store, namespace);
-            this.storage = new CoreStorage(this.store, reads, namespace, handles, clock, workers);
             this.cachePolicy = (CachePolicy) create(policyProvider, PluginKind.CACHE);
             this.dispatcher = new Dispatcher(
                     this.<AttrOps>handler(registry, config, PluginKind.ATTRS),
@@ -91,16 +91,8 @@ public final class Filesystem implements AutoCloseable {
                     this.<XattrOps>handler(registry, config, PluginKind.XATTR),
                     new HiddenOpenFiles(handles, storage), config.options().readOnly());
         } catch (RuntimeException | Error e) {
-            // A start that fails (a missing group, a refused setting) frees what it made so far, so
-            // that failed mounts leave no staging folders and no locked content cache behind.
-            workers.shutdownNow();
-            headers.shutdownNow();
-            deleteTree(stagingDir);
-            synchronized (this) {
-                if (contentCache != null) {
-                    contentCache.close();
-                }
-            }
+            // A plugin refused its settings: nothing is mounted, so nothing may stay behind either.
+            stopThreadsAndStaging();
             throw e;
         }
     }
@@ -204,18 +196,7 @@ public final class Filesystem implements AutoCloseable {
             LOG.warn("{} files were still open at unmount; data not flushed by then is not uploaded", open);
         }
         handles.discardAll();
-        workers.shutdownNow();
-        headers.shutdownNow();
-        try {
-            // A HEAD in flight records what it learnt (in the metadata journal, under the cache folder):
-            // let it finish before the store closes and the next mount of that folder may start.
-            if (!headers.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.debug("HEADs of a listing were still running at unmount");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        deleteTree(stagingDir);
+        stopThreadsAndStaging();
         LOG.debug("S3 requests of this mount: {}", store.summary());
         synchronized (this) {
             if (contentCache != null) {
@@ -226,11 +207,28 @@ public final class Filesystem implements AutoCloseable {
         store.close();
     }
 
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
+    private static void awaitEnd(ExecutorService pool) {
+        try {
+            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("some threads of this mount are still running after unmount");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the threads, then removes the staging folder they may still write into. */
+    private void stopThreadsAndStaging() {
+        workers.shutdownNow();
+        headers.shutdownNow();
+        // Their last tasks (a HEAD lane recording metadata, a prefetch caching a block) write into the
+        // staging, cache and metadata folders: let them end before those are removed or unlocked.
+        awaitEnd(workers);
+        awaitEnd(headers);
+        try (Stream<Path> files = Files.walk(stagingDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(Filesystem::deleteQuietly);
         } catch (IOException e) {
-            LOG.warn("could not remove the staging folder {}: {}", dir, e.toString());
+            LOG.warn("could not remove the staging folder {}: {}", stagingDir, e.toString());
         }
     }
 

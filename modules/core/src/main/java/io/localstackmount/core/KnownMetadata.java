@@ -103,6 +103,22 @@ final class KnownMetadata {
         remember(bucket, markerKey, new MetadataJournal.Entry(NO_MARKER, null, 0, Map.of()));
     }
 
+    /**
+     * A folder's own complete listing showed no marker: a record of one (another client deleted it)
+     * gives way to "no marker", so the folder shows an implicit folder's attributes again.
+     */
+    void listedWithoutMarker(String bucket, String markerKey) {
+        MetadataJournal.Entry e = entry(bucket, markerKey);
+        if (e != null && !e.etag().equals(NO_MARKER)) {
+            noMarker(bucket, markerKey);
+        }
+    }
+
+    /** Forgets what is known of {@code key} in memory, so that it is asked again. */
+    void forget(String bucket, String key) {
+        byKey.invalidate(id(bucket, key));
+    }
+
     void clear() {
         byKey.invalidateAll();
         loaded.invalidateAll();

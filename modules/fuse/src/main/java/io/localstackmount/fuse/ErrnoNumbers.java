@@ -38,4 +38,9 @@ final class ErrnoNumbers {
     static int of(Errno errno) {
         return NUMBERS.get(errno);
     }
+
+    /** ENOTCONN: not a filesystem's answer but the host's, once the mount no longer serves (as the kernel's after the process is gone). */
+    static int notConnected() {
+        return ErrorCodes.ENOTCONN();
+    }
 }

@@ -50,6 +50,7 @@ final class FuseAdapter extends FuseStubFS {
     private final boolean debug;
     private final CountDownLatch initialized = new CountDownLatch(1);
     private final AtomicBoolean hardLinkExplained = new AtomicBoolean();
+    private final RequestGate gate = new RequestGate();
 
     FuseAdapter(Dispatcher fs, boolean debug) {
         this(debug);
@@ -106,6 +107,11 @@ final class FuseAdapter extends FuseStubFS {
         return initialized;
     }
 
+    /** What decides which requests are still served while the mount shuts down. */
+    RequestGate gate() {
+        return gate;
+    }
+
     @Override
     protected String getFSName() {
         return "localstackmount";
@@ -160,7 +166,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int mkdir(String path, @mode_t long mode) {
-        return call("mkdir", path, () -> {
+        return change("mkdir", path, () -> {
             fs.mkdir(FsPath.parse(path), (int) mode & 07777);
             return 0;
         });
@@ -168,7 +174,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int rmdir(String path) {
-        return call("rmdir", path, () -> {
+        return change("rmdir", path, () -> {
             fs.rmdir(FsPath.parse(path));
             return 0;
         });
@@ -176,7 +182,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int create(String path, @mode_t long mode, FuseFileInfo fi) {
-        return call("create", path, () -> {
+        return change("create", path, () -> {
             fi.fh.set(fs.create(FsPath.parse(path), (int) mode & 07777, flags(fi)));
             return 0;
         });
@@ -184,8 +190,9 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int open(String path, FuseFileInfo fi) {
-        return call("open", path, () -> {
-            fi.fh.set(fs.open(FsPath.parse(path), flags(fi)));
+        OpenFlags flags = flags(fi);
+        return serve("open", path, flags.write() || flags.truncate(), () -> {
+            fi.fh.set(fs.open(FsPath.parse(path), flags));
             return 0;
         });
     }
@@ -235,7 +242,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int truncate(String path, @off_t long size) {
-        return call("truncate", path, () -> {
+        return change("truncate", path, () -> {
             fs.truncate(FsPath.parse(path), size, 0);
             return 0;
         });
@@ -243,7 +250,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int ftruncate(String path, @off_t long size, FuseFileInfo fi) {
-        return call("ftruncate", path, () -> {
+        return change("ftruncate", path, () -> {
             fs.truncate(FsPath.parse(path), size, fi.fh.get());
             return 0;
         });
@@ -251,7 +258,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int unlink(String path) {
-        return call("unlink", path, () -> {
+        return change("unlink", path, () -> {
             fs.unlink(FsPath.parse(path));
             return 0;
         });
@@ -259,7 +266,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int rename(String oldpath, String newpath) {
-        return call("rename", oldpath + " -> " + newpath, () -> {
+        return change("rename", oldpath + " -> " + newpath, () -> {
             fs.rename(FsPath.parse(oldpath), FsPath.parse(newpath));
             return 0;
         });
@@ -267,7 +274,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int symlink(String oldpath, String newpath) {
-        return call("symlink", newpath, () -> {
+        return change("symlink", newpath, () -> {
             fs.symlink(oldpath, FsPath.parse(newpath));
             return 0;
         });
@@ -296,14 +303,14 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int mknod(String path, @mode_t long mode, long rdev) {
-        return call("mknod", path, () -> {
+        return change("mknod", path, () -> {
             throw new FsException(Errno.EPERM, "device files, FIFOs and sockets cannot be stored in S3");
         });
     }
 
     @Override
     public int chmod(String path, @mode_t long mode) {
-        return call("chmod", path, () -> {
+        return change("chmod", path, () -> {
             fs.chmod(FsPath.parse(path), (int) mode & 07777);
             return 0;
         });
@@ -311,7 +318,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int chown(String path, long uid, long gid) {
-        return call("chown", path, () -> {
+        return change("chown", path, () -> {
             fs.chown(FsPath.parse(path), (int) uid, (int) gid);
             return 0;
         });
@@ -319,7 +326,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int utimens(String path, Timespec[] timespec) {
-        return call("utimens", path, () -> {
+        return change("utimens", path, () -> {
             Timespec mtime = timespec[1];
             long nanos = mtime.tv_nsec.longValue();
             Instant value;
@@ -362,7 +369,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
-        return call("setxattr", path, () -> {
+        return change("setxattr", path, () -> {
             byte[] bytes = new byte[(int) size];
             value.get(0, bytes, 0, (int) size);
             fs.setxattr(FsPath.parse(path), name, bytes);
@@ -383,7 +390,7 @@ final class FuseAdapter extends FuseStubFS {
 
     @Override
     public int removexattr(String path, String name) {
-        return call("removexattr", path, () -> {
+        return change("removexattr", path, () -> {
             fs.removexattr(FsPath.parse(path), name);
             return 0;
         });
@@ -430,19 +437,49 @@ final class FuseAdapter extends FuseStubFS {
         stat.st_atim.tv_nsec.set(nsec);
     }
 
-    /** The callback template: errno from FsException, EIO with one log line for anything else. */
+    /** The callback template for a request that changes nothing; see {@link #serve}. */
     private int call(String op, String path, IntSupplier body) {
+        return serve(op, path, false, body);
+    }
+
+    /** The template for a change: refused with EROFS once the mount shuts down, so that what is dirty stays put. */
+    private int change(String op, String path, IntSupplier body) {
+        return serve(op, path, true, body);
+    }
+
+    /**
+     * The callback template: errno from FsException, EIO with one log line for anything else. What the
+     * {@link RequestGate} refuses while the mount shuts down is answered without reaching the filesystem;
+     * a request that fails because the store was closed under it at unmount is logged at debug only,
+     * since {@link FuseMount#close()} reported those requests once.
+     */
+    private int serve(String op, String path, boolean changes, IntSupplier body) {
+        RequestGate.Refusal refusal = gate.enter(changes);
+        if (refusal != null) {
+            LOG.debug("{} {}: refused, the mount is shutting down", op, path);
+            return -(refusal == RequestGate.Refusal.CHANGES ? ErrnoNumbers.of(Errno.EROFS) : ErrnoNumbers.notConnected());
+        }
         long start = debug ? System.nanoTime() : 0;
         int result;
         try {
             result = body.getAsInt();
         } catch (FsException e) {
             result = -ErrnoNumbers.of(e.errno());
-            logFailure(op, path, e);
+            if (gate.closed()) {
+                LOG.debug("{} {} after unmount: {}", op, path, e.getMessage());
+            } else {
+                logFailure(op, path, e);
+            }
         } catch (RuntimeException | Error e) {
             result = -ErrnoNumbers.of(Errno.EIO);
-            LOG.error("{} {} failed unexpectedly: {}", op, path, e.toString());
-            LOG.debug("stack trace of the failure above", e);
+            if (gate.closed()) {
+                LOG.debug("{} {} after unmount: {}", op, path, e.toString());
+            } else {
+                LOG.error("{} {} failed unexpectedly: {}", op, path, e.toString());
+                LOG.debug("stack trace of the failure above", e);
+            }
+        } finally {
+            gate.exit();
         }
         if (debug) {
             LOG.info("{} {} -> {} ({} us)", op, path, result, (System.nanoTime() - start) / 1000);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -18,23 +19,40 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One kernel mount: starts libfuse's loop on its own thread, waits for the {@code init} callback
- * as the sign that the mount answers, and unmounts cleanly. A busy mount point (a shell sitting in
- * it) is reported with the command that frees it and retried; after {@code busyTimeout} it is
- * detached lazily so that no dead "Transport endpoint is not connected" mount stays behind.
+ * as the sign that the mount answers, and unmounts in a bounded time. Shutting down goes:
+ * <pre>
+ *   refuseChanges()   changes answer EROFS, reads are still served (the caller flushes what is dirty now)
+ *   close()           fusermount -u, retried while busy (a shell sits in the mount) for busyTimeout,
+ *                     then detached lazily, so no dead mount stays behind; then every request answers
+ *                     ENOTCONN, and requests still being served get {@value #DRAIN_SECONDS} s to finish
+ *   (the caller)      closes the filesystem and its store: no request is served any more
+ * </pre>
+ * After a lazy detach the processes still inside keep the kernel connection, so libfuse's loop runs
+ * on until they leave or this process exits (which ends the connection): {@link #awaitUnmounted()}
+ * returns once {@link #close()} has finished, without waiting for them.
  */
 public final class FuseMount implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FuseMount.class);
     private static final Duration MOUNT_TIMEOUT = Duration.ofSeconds(20);
+    /** How long requests being served at unmount may still take; longer ones answer EIO once the store closes. */
+    private static final int DRAIN_SECONDS = 2;
+    /** How long the loop gets to end after a clean unmount: the kernel answers its reads at once then. */
+    private static final Duration LOOP_END = Duration.ofSeconds(5);
 
     private final Path mountPoint;
     private final MountSettings settings;
     private final Thread loop;
+    private final RequestGate gate;
+    /** Counted down when the loop ends or close() has finished, whichever comes first. */
+    private final CountDownLatch over;
     private volatile boolean unmounted;
 
-    private FuseMount(Path mountPoint, MountSettings settings, Thread loop) {
+    private FuseMount(Path mountPoint, MountSettings settings, Thread loop, RequestGate gate, CountDownLatch over) {
         this.mountPoint = mountPoint;
         this.settings = settings;
         this.loop = loop;
+        this.gate = gate;
+        this.over = over;
     }
 
     /**
@@ -81,11 +99,13 @@ public final class FuseMount implements AutoCloseable {
     }
 
     /** Mounts {@code fs} at {@code mountPoint} and returns once the kernel has called init. */
+    @SuppressWarnings("exports") // core is exported to the app, the one module that mounts
     public static FuseMount mount(Dispatcher fs, Path mountPoint, MountSettings settings) throws IOException {
         return mount(fs, mountPoint, settings, null);
     }
 
     /** {@link #mount(Dispatcher, Path, MountSettings)} with the binding {@code prepared} earlier (or null). */
+    @SuppressWarnings("exports") // core is exported to the app, the one module that mounts
     public static FuseMount mount(Dispatcher fs, Path mountPoint, MountSettings settings, Prepared prepared) throws IOException {
         List<String> problems = FusePrerequisites.problems(settings.allowOther());
         if (!problems.isEmpty()) {
@@ -100,6 +120,7 @@ public final class FuseMount implements AutoCloseable {
         adapter.bind(fs);
         String[] options = options(settings);
         AtomicReference<Throwable> loopFailure = new AtomicReference<>();
+        CountDownLatch over = new CountDownLatch(1);
         Thread loop = new Thread(() -> {
             try {
                 if (adapter.serve(dir, options) != 0) {
@@ -109,6 +130,7 @@ public final class FuseMount implements AutoCloseable {
                 loopFailure.set(t);
             } finally {
                 adapter.initialized().countDown();
+                over.countDown();
             }
         }, "fuse-loop");
         loop.start();
@@ -125,7 +147,7 @@ public final class FuseMount implements AutoCloseable {
             throw new IOException("mounting " + dir + " failed" + (failure == null ? "" : ": " + failure.getMessage())
                     + " (is the folder empty and not already mounted? run with --debug for libfuse's reason)", failure);
         }
-        return new FuseMount(dir, settings, loop);
+        return new FuseMount(dir, settings, loop, adapter.gate(), over);
     }
 
     private static String[] options(MountSettings settings) {
@@ -155,29 +177,69 @@ public final class FuseMount implements AutoCloseable {
         return mountPoint;
     }
 
-    /** Blocks until the mount goes away (unmounted by us, by fusermount -u, or by a signal to libfuse). */
+    /**
+     * Blocks until the mount goes away (unmounted by us, by fusermount -u, or by a signal to libfuse),
+     * or until {@link #close()} has finished, even if processes inside a lazily detached mount keep
+     * libfuse's loop alive.
+     */
     public void awaitUnmounted() throws InterruptedException {
-        loop.join();
+        over.await();
     }
 
-    /** Unmounts, retrying while busy, then detaching lazily; safe to call more than once. */
+    /** Changes answer EROFS from now on; reads are still served. The first step of shutting down. */
+    public void refuseChanges() {
+        if (gate.refuseChanges()) {
+            LOG.info("unmounting {}: changes are refused (read-only) from now on", mountPoint);
+        }
+    }
+
+    /**
+     * Unmounts, retrying while busy, then detaching lazily; then stops serving (ENOTCONN) and gives
+     * the requests still being served {@value #DRAIN_SECONDS} s. Finishes within busyTimeout plus a
+     * few seconds; safe to call more than once.
+     */
     @Override
     public synchronized void close() {
         if (unmounted) {
             return;
         }
         unmounted = true;
+        refuseChanges();
+        boolean detached = unmountOrDetach();
+        int left = gate.close(Duration.ofSeconds(DRAIN_SECONDS));
+        if (left > 0) {
+            LOG.warn("{} requests were still being served {} s after unmounting {}; they answer EIO once the store closes",
+                    left, DRAIN_SECONDS, mountPoint);
+        }
+        try {
+            // After a lazy detach the loop serves (ENOTCONN) whoever is still inside until they leave or we exit.
+            loop.join(detached ? 1 : LOOP_END.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (isMounted(mountPoint)) {
+            LOG.error("{} is still mounted; run: fusermount -u -z {}", mountPoint, mountPoint);
+        } else if (detached && loop.isAlive()) {
+            LOG.info("detached {}: processes still inside it get 'Transport endpoint is not connected' (ENOTCONN)", mountPoint);
+        } else {
+            LOG.info("unmounted {}", mountPoint);
+        }
+        over.countDown();
+    }
+
+    /** fusermount -u while busy for at most busyTimeout, then -u -z; true when it had to detach lazily. */
+    private boolean unmountOrDetach() {
         long deadline = System.nanoTime() + settings.busyTimeout().toNanos();
         boolean warned = false;
         while (isMounted(mountPoint)) {
             String error = fusermount(mountPoint, false);
             if (error == null) {
-                break;
+                return false;
             }
             if (!error.contains("busy")) {
                 LOG.warn("fusermount -u {} failed: {}; detaching it lazily", mountPoint, error);
                 detachLazily(mountPoint);
-                break;
+                return true;
             }
             if (!warned) {
                 LOG.warn("{} is busy: a process has its current folder or an open file inside it (often a shell: cd out of it). "
@@ -186,22 +248,13 @@ public final class FuseMount implements AutoCloseable {
                 warned = true;
             }
             if (System.nanoTime() > deadline) {
-                LOG.warn("{} is still busy: detaching it lazily; processes inside it will see errors", mountPoint);
+                LOG.warn("{} is still busy: detaching it lazily", mountPoint);
                 detachLazily(mountPoint);
-                break;
+                return true;
             }
             sleep(500);
         }
-        try {
-            loop.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (isMounted(mountPoint)) {
-            LOG.error("{} is still mounted; run: fusermount -u -z {}", mountPoint, mountPoint);
-        } else {
-            LOG.info("unmounted {}", mountPoint);
-        }
+        return false;
     }
 
     /** fusermount -u -z: detaches the mount at once, whatever still uses it; a failure is logged. */

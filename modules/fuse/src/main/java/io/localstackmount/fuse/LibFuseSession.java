@@ -10,6 +10,7 @@ import jnr.ffi.types.size_t;
  * channel, and tear-down, so that {@link FuseLoop} can run the request loop on threads of its own.
  * Public only because jnr-ffi implements it from outside this module.
  */
+@SuppressWarnings("exports") // jnr types: only jnr-ffi, which implements this, sees them
 public interface LibFuseSession {
 
     Pointer fuse_setup(int argc, String[] argv, Pointer operations, @size_t long operationsSize,

@@ -183,6 +183,36 @@ class FuseAdapterTest {
     }
 
     @Nested
+    @DisplayName("shutting down")
+    class ShuttingDown {
+        @Test
+        @DisplayName("after refuseChanges, changes answer EROFS before any handler runs; reads still work")
+        void changesRefused() {
+            FuseAdapter fuse = adapter(false, true);
+            fuse.gate().refuseChanges();
+            assertEquals(-ErrnoNumbers.of(Errno.EROFS), fuse.mkdir("/b/d", 0755));
+            assertEquals(-ErrnoNumbers.of(Errno.EROFS), fuse.unlink("/b/f"));
+            assertEquals(-ErrnoNumbers.of(Errno.EROFS), fuse.open("/b/f", fileInfo(1)));
+            assertEquals(-ErrnoNumbers.of(Errno.EROFS), fuse.create("/b/new", 0644, fileInfo(1)));
+            assertEquals(List.of(), calls);
+            answers.put("AttrOps.getattr", a -> node("f", NodeType.FILE, 1, 0644));
+            assertEquals(0, fuse.getattr("/b/f", stat()));
+            assertEquals(0, fuse.open("/b/f", fileInfo(0)));
+        }
+
+        @Test
+        @DisplayName("once closed, every request answers ENOTCONN without reaching the filesystem")
+        void closed() {
+            FuseAdapter fuse = adapter(false, true);
+            fuse.gate().close(java.time.Duration.ZERO);
+            assertEquals(-ru.serce.jnrfuse.ErrorCodes.ENOTCONN(), fuse.getattr("/b/f", stat()));
+            assertEquals(-ru.serce.jnrfuse.ErrorCodes.ENOTCONN(), fuse.readdir("/b", null, (buf, name, st, off) -> 0, 0, null));
+            assertEquals(-ru.serce.jnrfuse.ErrorCodes.ENOTCONN(), fuse.mkdir("/b/d", 0755));
+            assertEquals(List.of(), calls);
+        }
+    }
+
+    @Nested
     @DisplayName("data and names")
     class Data {
         @Test

@@ -15,6 +15,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -71,8 +72,10 @@ final class S3Clients {
                         ? ResponseChecksumValidation.WHEN_REQUIRED : ResponseChecksumValidation.WHEN_SUPPORTED)
                 .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(config.chunkedEncoding()).build())
                 .httpClientBuilder(http)
-                .overrideConfiguration(o -> o.retryStrategy(
-                        AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build()));
+                // Bounds of a request that moves no data; S3ObjectStore gives transfers more (Deadlines).
+                .overrideConfiguration(o -> o.apiCallTimeout(config.callTimeout())
+                        .apiCallAttemptTimeout(config.attemptTimeout())
+                        .retryStrategy(retryStrategy(maxAttempts)));
         if (config.endpoint() != null) {
             builder.endpointOverride(config.endpoint());
         } else {
@@ -84,6 +87,17 @@ final class S3Clients {
             }
         }
         return new Built(builder.build(), credentials);
+    }
+
+    /**
+     * The SDK's standard strategy: 500, 502, 503, 504, throttling (SlowDown, 429) and I/O failures
+     * such as a reset connection are retried with jittered exponential backoff (100 ms base, 1 s for
+     * throttling). Its circuit breaker is off: the shared token bucket it drains protects a fleet
+     * from retry storms, but after an outage it would leave one user's mount without retries just
+     * when the server comes back; the call deadline already bounds what retries can cost.
+     */
+    static StandardRetryStrategy retryStrategy(int maxAttempts) {
+        return AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).circuitBreakerEnabled(false).build();
     }
 
     private static AwsCredentialsProvider credentials(S3StoreConfig config) {

@@ -100,7 +100,7 @@ public final class S3ConfigResolver {
         } else if (accessKey != null && secretKey != null) {
             String token = value(env, "AWS_SESSION_TOKEN");
             builder.staticCredentials(accessKey, secretKey, token);
-            sources.add("credentials: access key " + accessKey + ", secret " + S3StoreConfig.mask(secretKey)
+            sources.add("credentials: access key " + Secrets.keyId(accessKey) + ", secret " + Secrets.secret(secretKey)
                     + (token != null ? ", session token" : "")
                     + " (from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY" + (token != null ? "/AWS_SESSION_TOKEN" : "") + ")");
         } else if (profileEnv != null) {
@@ -111,7 +111,8 @@ public final class S3ConfigResolver {
             sources.add("credentials: the SDK default chain (environment, ~/.aws, SSO, instance role)");
         } else {
             builder.staticCredentials(S3StoreConfig.LOCALSTACK_ACCESS_KEY, S3StoreConfig.LOCALSTACK_SECRET_KEY);
-            sources.add("credentials: access key test, secret " + S3StoreConfig.mask(S3StoreConfig.LOCALSTACK_SECRET_KEY)
+            sources.add("credentials: access key " + Secrets.keyId(S3StoreConfig.LOCALSTACK_ACCESS_KEY) + ", secret "
+                    + Secrets.secret(S3StoreConfig.LOCALSTACK_SECRET_KEY)
                     + " (LocalStack default; nothing configured)");
         }
         if ((accessKey == null) != (secretKey == null) && profile == null) {

@@ -4,6 +4,8 @@ import io.localstackmount.api.Errno;
 import io.localstackmount.api.FsException;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -22,10 +24,15 @@ final class S3Errors {
             "InvalidToken", "TokenRefreshRequired");
 
     private final String endpoint;
+    private final Deadlines deadlines;
 
-    /** @param endpoint what {@link S3ObjectStore#describe()} says, used in every message */
-    S3Errors(String endpoint) {
+    /**
+     * @param endpoint  what {@link S3ObjectStore#describe()} says, used in every message
+     * @param deadlines the bounds of requests, named when one timed out
+     */
+    S3Errors(String endpoint, Deadlines deadlines) {
         this.endpoint = endpoint;
+        this.deadlines = deadlines;
     }
 
     /** HTTP status of a service error, or -1 when the request never got an answer. */
@@ -46,11 +53,31 @@ final class S3Errors {
         return status(e) == 404 || code != null && NOT_FOUND_CODES.contains(code);
     }
 
-    /**
-     * The errno for a failed request, with its cause attached: SDK failures as above, the SDK's own
-     * argument checks (a bucket name S3 cannot have) as EINVAL, stream failures as EIO.
-     */
+    /** True when the SDK gave up because a call or attempt deadline passed ({@link Deadlines}). */
+    static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@link #map(String, String, String, RuntimeException, Deadlines.Budget)} for a request that moves no data. */
     FsException map(String operation, String bucket, String key, RuntimeException failure) {
+        return map(operation, bucket, key, failure, deadlines.metadata());
+    }
+
+    /**
+     * The errno for a failed request, with its cause attached: SDK failures as above, a passed
+     * deadline as EIO naming the bound ({@code budget}), the SDK's own argument checks (a bucket
+     * name S3 cannot have) as EINVAL, stream failures as EIO.
+     */
+    FsException map(String operation, String bucket, String key, RuntimeException failure, Deadlines.Budget budget) {
+        if (isTimeout(failure)) {
+            return new FsException(Errno.EIO, operation + " " + location(bucket, key) + " at " + endpoint
+                    + ": timed out: no answer within " + budget.describe(), failure);
+        }
         if (!(failure instanceof SdkException e)) {
             Errno errno = failure instanceof IllegalArgumentException ? Errno.EINVAL : Errno.EIO;
             return new FsException(errno, operation + " " + location(bucket, key) + " at " + endpoint + ": "

@@ -1,15 +1,5 @@
 package io.localstackmount.s3;
 
-import java.nio.channels.Channels;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import io.localstackmount.api.Errno;
 import io.localstackmount.api.FsException;
 import io.localstackmount.api.GetResult;
@@ -22,9 +12,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +30,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -44,6 +43,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
@@ -60,9 +61,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * {@link ObjectStore} over the AWS SDK v2 sync client: one SDK call per method (copy adds a HEAD, and
  * over 5 GiB is a multipart copy),
- * every failure translated by {@link S3Errors}. Client settings (path-style, plain bodies, fast
- * failure of a dead endpoint) are {@link S3Clients}' job; where the settings come from is
- * {@link S3ConfigResolver}'s. Thread-safe: the SDK client is, and this class keeps no other state.
+ * every failure translated by {@link S3Errors}. Every request is bounded by {@link Deadlines}: a dead
+ * or stalled server costs a caller at most the call deadline, then EIO. Client settings (path-style,
+ * plain bodies, retries, fast failure of a dead endpoint) are {@link S3Clients}' job; where the
+ * settings come from is {@link S3ConfigResolver}'s. Thread-safe: the SDK client is, and this class
+ * keeps no other state.
  */
 public final class S3ObjectStore implements ObjectStore {
     private static final Logger LOG = LoggerFactory.getLogger(S3ObjectStore.class);
@@ -89,31 +92,47 @@ public final class S3ObjectStore implements ObjectStore {
     private final S3Errors errors;
     private final Clock clock;
     private final long maxCopySize;
+    private final Deadlines deadlines;
+    /** Aborts response bodies read past their deadline ({@link DeadlineBody}). */
+    private final ScheduledThreadPoolExecutor timers;
     private final ExecutorService transfers = Executors.newFixedThreadPool(TRANSFER_THREADS, r -> {
         Thread t = new Thread(r, "s3-transfer");
         t.setDaemon(true);
         return t;
     });
 
+    /** A store with the default deadlines (tests over a stub client). */
     S3ObjectStore(S3Client client, AutoCloseable owned, String region, String description, Clock clock) {
-        this(client, owned, region, description, clock, MAX_COPY_SIZE);
+        this(client, owned, region, description, clock, MAX_COPY_SIZE, new Deadlines(S3StoreConfig.builder().build()));
     }
 
-    /** With {@code maxCopySize}, the largest object copied by one CopyObject (tests lower it). */
-    S3ObjectStore(S3Client client, AutoCloseable owned, String region, String description, Clock clock, long maxCopySize) {
+    /**
+     * @param maxCopySize the largest object copied by one CopyObject (tests lower it)
+     * @param deadlines   the bounds of each request; the client's own timeouts must be those of {@link Deadlines#metadata()}
+     */
+    S3ObjectStore(S3Client client, AutoCloseable owned, String region, String description, Clock clock, long maxCopySize,
+                  Deadlines deadlines) {
         this.maxCopySize = maxCopySize;
+        this.deadlines = Objects.requireNonNull(deadlines);
+        this.timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "s3-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+        this.timers.setRemoveOnCancelPolicy(true);
         this.client = Objects.requireNonNull(client);
         this.owned = owned;
         this.region = Objects.requireNonNull(region);
         this.description = Objects.requireNonNull(description);
-        this.errors = new S3Errors(description);
+        this.errors = new S3Errors(description, deadlines);
         this.clock = Objects.requireNonNull(clock);
     }
 
     /** A store with its own SDK client built from {@code config}; {@link #close()} closes the client. */
     public static S3ObjectStore create(S3StoreConfig config) {
         S3Clients.Built built = S3Clients.build(config);
-        return new S3ObjectStore(built.client(), built, config.region(), config.describe(), Clock.systemUTC());
+        return new S3ObjectStore(built.client(), built, config.region(), config.describe(), Clock.systemUTC(), MAX_COPY_SIZE,
+                new Deadlines(config));
     }
 
     /** The SDK client, for {@link EndpointCheck} to probe with. */
@@ -241,8 +260,12 @@ public final class S3ObjectStore implements ObjectStore {
             return 0;
         }
         String range = "bytes=" + offset + "-" + (offset + length - 1);
-        try (ResponseInputStream<GetObjectResponse> in = client.getObject(b -> b.bucket(bucket).key(key).range(range))) {
-            if (in.response().contentRange() == null && offset > 0) {
+        Deadlines.Budget budget = deadlines.transfer(length);
+        long started = System.nanoTime();
+        try (ResponseInputStream<GetObjectResponse> response = client.getObject(b -> b.bucket(bucket).key(key).range(range)
+                .overrideConfiguration(budget::apply));
+             DeadlineBody in = body(response, started, budget)) {
+            if (response.response().contentRange() == null && offset > 0) {
                 // A server that ignores Range sends the whole object: skip to the offset ourselves.
                 try {
                     in.skipNBytes(offset);
@@ -251,7 +274,7 @@ public final class S3ObjectStore implements ObjectStore {
                 }
             }
             int total = readFully(in, dst, dstOffset, length);
-            if (total == length && in.response().contentRange() == null) {
+            if (total == length && response.response().contentRange() == null) {
                 in.abort(); // do not drain the rest of a whole-object answer just to reuse the connection
             }
             return total;
@@ -260,7 +283,7 @@ public final class S3ObjectStore implements ObjectStore {
             if (S3Errors.status(e) == 416) {
                 return 0;
             }
-            throw errors.map("GetObject " + range, bucket, key, e);
+            throw errors.map("GetObject " + range, bucket, key, e, budget);
         } catch (IOException e) {
             throw errors.io("GetObject " + range, bucket, key, e);
         }
@@ -281,7 +304,9 @@ public final class S3ObjectStore implements ObjectStore {
             return describe(bucket, key, condition);
         }
         String range = "bytes=" + offset + "-" + (offset + length - 1);
-        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key).range(range);
+        Deadlines.Budget budget = deadlines.transfer(length);
+        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key).range(range)
+                .overrideConfiguration(budget::apply);
         switch (condition.kind()) {
             // Alone, never together: LocalStack ORs the two and can answer a stale 304.
             case IF_NONE_MATCH -> request.ifNoneMatch(quoted(condition.etag()));
@@ -289,8 +314,10 @@ public final class S3ObjectStore implements ObjectStore {
             case NONE -> { }
         }
         String what = "GetObject " + range + (condition.kind() == Precondition.Kind.NONE ? "" : " " + condition.kind());
-        try (ResponseInputStream<GetObjectResponse> in = client.getObject(request.build())) {
-            GetObjectResponse r = in.response();
+        long started = System.nanoTime();
+        try (ResponseInputStream<GetObjectResponse> response = client.getObject(request.build());
+             DeadlineBody in = body(response, started, budget)) {
+            GetObjectResponse r = response.response();
             if (r.contentRange() == null && offset > 0) {
                 try {
                     in.skipNBytes(offset);
@@ -311,7 +338,7 @@ public final class S3ObjectStore implements ObjectStore {
             if (status == 416) {
                 return describe(bucket, key, condition);
             }
-            throw errors.map(what, bucket, key, e);
+            throw errors.map(what, bucket, key, e, budget);
         } catch (IOException e) {
             throw errors.io(what, bucket, key, e);
         }
@@ -352,8 +379,10 @@ public final class S3ObjectStore implements ObjectStore {
         Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
         try {
             GetObjectResponse r;
-            try (ResponseInputStream<GetObjectResponse> in = client.getObject(b -> b.bucket(bucket).key(key))) {
-                r = in.response();
+            // The size is known once the headers are in: the body's deadline counts from then.
+            try (ResponseInputStream<GetObjectResponse> response = client.getObject(b -> b.bucket(bucket).key(key));
+                 DeadlineBody in = body(response, System.nanoTime(), deadlines.transfer(size(response.response().contentLength())))) {
+                r = response.response();
                 Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
             } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
                 throw errors.map("GetObject", bucket, key, e);
@@ -373,8 +402,11 @@ public final class S3ObjectStore implements ObjectStore {
         }
         String range = "bytes=" + offset + "-" + (offset + length - 1);
         String what = "GetObject " + range + " If-Match";
-        try (ResponseInputStream<GetObjectResponse> in = client.getObject(b -> b.bucket(bucket).key(key).range(range)
-                .ifMatch(quoted(etag)))) {
+        Deadlines.Budget budget = deadlines.transfer(length);
+        long started = System.nanoTime();
+        try (ResponseInputStream<GetObjectResponse> response = client.getObject(b -> b.bucket(bucket).key(key).range(range)
+                .ifMatch(quoted(etag)).overrideConfiguration(budget::apply));
+             DeadlineBody in = body(response, started, budget)) {
             long at = offset;
             long end = offset + length;
             byte[] chunk = new byte[(int) Math.min(length, 256 * 1024)];
@@ -393,7 +425,7 @@ public final class S3ObjectStore implements ObjectStore {
                 throw new FsException(Errno.EIO, what + " " + S3Errors.location(bucket, key) + " at " + description
                         + ": the object was changed by another client since it was opened", e);
             }
-            throw errors.map(what, bucket, key, e);
+            throw errors.map(what, bucket, key, e, budget);
         } catch (IOException e) {
             throw errors.io(what, bucket, key, e);
         }
@@ -472,11 +504,12 @@ public final class S3ObjectStore implements ObjectStore {
         // A provider that opens the file range anew for every attempt: the SDK may read the body
         // twice (signing, retries) and nothing of it is held on the heap.
         RequestBody body = RequestBody.fromContentProvider(() -> rangeStream(source, offset, length), length, DEFAULT_CONTENT_TYPE);
+        Deadlines.Budget budget = deadlines.transfer(length);
         try {
             return client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
-                    .contentLength(length), body).eTag();
+                    .contentLength(length).overrideConfiguration(budget::apply), body).eTag();
         } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
-            throw errors.map("UploadPart " + partNumber, bucket, key, e);
+            throw errors.map("UploadPart " + partNumber, bucket, key, e, budget);
         }
     }
 
@@ -484,10 +517,12 @@ public final class S3ObjectStore implements ObjectStore {
     public String uploadPartCopy(String bucket, String key, String uploadId, int partNumber,
                                  String srcBucket, String srcKey, String sourceEtag, long offset, long length) {
         String range = "bytes=" + offset + "-" + (offset + length - 1);
+        Deadlines.Budget budget = deadlines.transfer(length);
         try {
             return client.uploadPartCopy(b -> b.sourceBucket(srcBucket).sourceKey(srcKey).copySourceRange(range)
                     .copySourceIfMatch(quoted(sourceEtag))
-                    .destinationBucket(bucket).destinationKey(key).uploadId(uploadId).partNumber(partNumber))
+                    .destinationBucket(bucket).destinationKey(key).uploadId(uploadId).partNumber(partNumber)
+                    .overrideConfiguration(budget::apply))
                     .copyPartResult().eTag();
         } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
             String what = "UploadPartCopy " + partNumber + " from " + S3Errors.location(srcBucket, srcKey) + " " + range + " to";
@@ -495,7 +530,7 @@ public final class S3ObjectStore implements ObjectStore {
                 throw new FsException(Errno.EIO, what + " " + S3Errors.location(bucket, key) + " at " + description
                         + ": the source was changed by another client", e);
             }
-            throw errors.map(what, bucket, key, e);
+            throw errors.map(what, bucket, key, e, budget);
         }
     }
 
@@ -505,12 +540,13 @@ public final class S3ObjectStore implements ObjectStore {
         for (int i = 0; i < partEtags.size(); i++) {
             parts.add(CompletedPart.builder().partNumber(i + 1).eTag(partEtags.get(i)).build());
         }
+        Deadlines.Budget budget = deadlines.completion(parts.size());
         try {
             CompleteMultipartUploadResponse r = client.completeMultipartUpload(b -> b.bucket(bucket).key(key)
-                    .uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+                    .uploadId(uploadId).multipartUpload(m -> m.parts(parts)).overrideConfiguration(budget::apply));
             return new ObjectInfo(key, -1, clock.instant(), stripQuotes(r.eTag()), null, null);
         } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
-            throw errors.map("CompleteMultipartUpload", bucket, key, e);
+            throw errors.map("CompleteMultipartUpload", bucket, key, e, budget);
         }
     }
 
@@ -547,12 +583,14 @@ public final class S3ObjectStore implements ObjectStore {
         Map<String, String> meta = metadata == null ? Map.of() : Map.copyOf(metadata);
         // Always send a Content-Type: otherwise the SDK guesses one from the staging file's name.
         String type = contentType == null ? DEFAULT_CONTENT_TYPE : contentType;
+        Deadlines.Budget budget = deadlines.transfer(size);
         try {
-            PutObjectResponse r = client.putObject(b -> b.bucket(bucket).key(key).metadata(meta).contentType(type), body);
+            PutObjectResponse r = client.putObject(b -> b.bucket(bucket).key(key).metadata(meta).contentType(type)
+                    .overrideConfiguration(budget::apply), body);
             // PutObject answers no Last-Modified; the server's clock is within a second of ours on loopback.
             return new ObjectInfo(key, size, clock.instant(), stripQuotes(r.eTag()), lowerCaseKeys(meta), type);
         } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
-            throw errors.map("PutObject", bucket, key, e);
+            throw errors.map("PutObject", bucket, key, e, budget);
         }
     }
 
@@ -583,9 +621,11 @@ public final class S3ObjectStore implements ObjectStore {
         if (size > maxCopySize) {
             return copyInParts(srcBucket, srcKey, dstBucket, dstKey, source, size, metadata);
         }
+        Deadlines.Budget budget = deadlines.transfer(size);
         CopyObjectRequest.Builder request = CopyObjectRequest.builder()
                 .sourceBucket(srcBucket).sourceKey(srcKey)
-                .destinationBucket(dstBucket).destinationKey(dstKey);
+                .destinationBucket(dstBucket).destinationKey(dstKey)
+                .overrideConfiguration(budget::apply);
         if (source.eTag() != null) {
             request.copySourceIfMatch(source.eTag());
         }
@@ -613,7 +653,7 @@ public final class S3ObjectStore implements ObjectStore {
                 throw new FsException(Errno.EIO, what + " " + S3Errors.location(dstBucket, dstKey) + " at " + description
                         + ": the source changed during the copy", e);
             }
-            throw errors.map(what, dstBucket, dstKey, e);
+            throw errors.map(what, dstBucket, dstKey, e, budget);
         }
     }
 
@@ -646,6 +686,7 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public void close() {
         transfers.shutdownNow();
+        timers.shutdownNow();
         try {
             if (owned != null) {
                 owned.close();
@@ -655,6 +696,11 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (Exception e) {
             LOG.debug("closing the S3 client for {} failed", description, e);
         }
+    }
+
+    /** {@code response}'s body, aborted if it is still being read when the call's deadline passes. */
+    private DeadlineBody body(ResponseInputStream<?> response, long started, Deadlines.Budget budget) {
+        return new DeadlineBody(response, timers, budget.call().toNanos() - (System.nanoTime() - started), budget.describe());
     }
 
     private static int readFully(InputStream in, byte[] dst, int off, int len) throws IOException {

@@ -53,6 +53,9 @@ public final class S3StoreConfig {
     private final Duration connectTimeout;
     private final Duration socketTimeout;
     private final int maxAttempts;
+    private final Duration attemptTimeout;
+    private final Duration callTimeout;
+    private final long minThroughput;
 
     private S3StoreConfig(Builder b) {
         this.endpoint = b.endpoint;
@@ -71,6 +74,20 @@ public final class S3StoreConfig {
         this.connectTimeout = Objects.requireNonNull(b.connectTimeout, "connectTimeout");
         this.socketTimeout = Objects.requireNonNull(b.socketTimeout, "socketTimeout");
         this.maxAttempts = b.maxAttempts;
+        this.attemptTimeout = Objects.requireNonNull(b.attemptTimeout, "attemptTimeout");
+        this.callTimeout = Objects.requireNonNull(b.callTimeout, "callTimeout");
+        this.minThroughput = b.minThroughput;
+        requirePositive("connectTimeout", connectTimeout);
+        requirePositive("socketTimeout", socketTimeout);
+        requirePositive("attemptTimeout", attemptTimeout);
+        requirePositive("callTimeout", callTimeout);
+        if (attemptTimeout.compareTo(callTimeout) > 0) {
+            throw new IllegalArgumentException("attemptTimeout (" + attemptTimeout + ") must not exceed callTimeout ("
+                    + callTimeout + "): no attempt can outlast its call");
+        }
+        if (minThroughput < 1) {
+            throw new IllegalArgumentException("minThroughput must be at least 1 byte per second, was " + minThroughput);
+        }
         if (credentialsMode == CredentialsMode.STATIC && (isBlank(accessKeyId) || isBlank(secretAccessKey))) {
             throw new IllegalArgumentException("static credentials need an access key id and a secret access key");
         }
@@ -110,6 +127,9 @@ public final class S3StoreConfig {
         b.connectTimeout = connectTimeout;
         b.socketTimeout = socketTimeout;
         b.maxAttempts = maxAttempts;
+        b.attemptTimeout = attemptTimeout;
+        b.callTimeout = callTimeout;
+        b.minThroughput = minThroughput;
         return b;
     }
 
@@ -183,17 +203,30 @@ public final class S3StoreConfig {
         return maxAttempts;
     }
 
+    /** The longest one attempt of a request that moves no data may take; transfers get more ({@link #minThroughput()}). */
+    public Duration attemptTimeout() {
+        return attemptTimeout;
+    }
+
+    /** The longest a request that moves no data may take, every attempt and backoff included; transfers get more. */
+    public Duration callTimeout() {
+        return callTimeout;
+    }
+
+    /** Bytes per second a transfer must at least move: a request of n bytes gets n / this more time. */
+    public long minThroughput() {
+        return minThroughput;
+    }
+
     /** For logs: {@code http://localhost:4566 (us-east-1)} or {@code AWS S3 (eu-west-1)}. */
     public String describe() {
         return (endpoint == null ? "AWS S3" : endpoint.toString()) + " (" + region + ")";
     }
 
-    /** The access key with all but its first four characters masked, for logs. */
-    static String mask(String secret) {
-        if (secret == null) {
-            return "null";
+    private static void requirePositive(String name, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be more than 0 (0 would mean waiting forever), was " + d);
         }
-        return secret.length() <= 4 ? "****" : secret.substring(0, 4) + "****";
     }
 
     private static boolean isBlank(String s) {
@@ -210,7 +243,8 @@ public final class S3StoreConfig {
                 && requestChecksums == c.requestChecksums && responseChecksums == c.responseChecksums
                 && chunkedEncoding == c.chunkedEncoding && maxConnections == c.maxConnections
                 && connectTimeout.equals(c.connectTimeout) && socketTimeout.equals(c.socketTimeout)
-                && maxAttempts == c.maxAttempts;
+                && maxAttempts == c.maxAttempts && attemptTimeout.equals(c.attemptTimeout)
+                && callTimeout.equals(c.callTimeout) && minThroughput == c.minThroughput;
     }
 
     @Override
@@ -222,7 +256,7 @@ public final class S3StoreConfig {
     @Override
     public String toString() {
         String credentials = switch (credentialsMode) {
-            case STATIC -> "static " + accessKeyId + "/" + mask(secretAccessKey) + (sessionToken != null ? " +session" : "");
+            case STATIC -> "static " + Secrets.keyId(accessKeyId) + "/" + Secrets.MASK + (sessionToken != null ? " +session" : "");
             case PROFILE -> "profile " + profile;
             case DEFAULT_CHAIN -> "default chain";
         };
@@ -230,7 +264,8 @@ public final class S3StoreConfig {
                 + ", requestChecksums=" + requestChecksums + ", responseChecksums=" + responseChecksums
                 + ", chunkedEncoding=" + chunkedEncoding + ", maxConnections=" + maxConnections
                 + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout
-                + ", maxAttempts=" + maxAttempts + "}";
+                + ", maxAttempts=" + maxAttempts + ", attemptTimeout=" + attemptTimeout + ", callTimeout=" + callTimeout
+                + ", minThroughput=" + minThroughput + "}";
     }
 
     /** Starts as LocalStack on {@code localhost:4566} with {@code test}/{@code test}; every setter overrides one value. */
@@ -263,6 +298,15 @@ public final class S3StoreConfig {
         private Duration socketTimeout = Duration.ofSeconds(30);
         // 3: the SDK's standard mode; with fast connection failures a stopped server still answers EIO within a second or two.
         private int maxAttempts = 3;
+        // 10 s: S3 and a local emulator answer a HEAD or a page of 1,000 keys in well under a second, and
+        // LocalStack busy with other services in seconds; an attempt still silent after 10 s is retried.
+        private Duration attemptTimeout = Duration.ofSeconds(10);
+        // 30 s: the bound on a stat, ls or open that waits for S3, retries included: a stalled server
+        // costs a shell at most the SDK's one socket timeout, where three attempts used to cost 90 s.
+        private Duration callTimeout = Duration.ofSeconds(30);
+        // 256 KiB/s: a request moving n bytes gets n / 256 KiB more seconds (an 8 MiB part 32 s): a 10 Mbit/s
+        // uplink shared by four parallel parts still beats it, while a server trickling bytes is given up on.
+        private long minThroughput = 256L * 1024;
 
         private Builder() {
         }
@@ -352,6 +396,22 @@ public final class S3StoreConfig {
 
         public Builder maxAttempts(int maxAttempts) {
             this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        public Builder attemptTimeout(Duration timeout) {
+            this.attemptTimeout = timeout;
+            return this;
+        }
+
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = timeout;
+            return this;
+        }
+
+        /** Bytes per second. */
+        public Builder minThroughput(long bytesPerSecond) {
+            this.minThroughput = bytesPerSecond;
             return this;
         }
 

@@ -191,8 +191,10 @@ class S3ConfigResolverTest {
         void secretMasked() {
             Resolution r = resolve(keys);
             assertFalse(r.description().contains("s3cr3tvalue"), r.description());
-            assertTrue(r.description().contains("s3cr****"), r.description());
+            assertFalse(r.description().contains("s3cr"), r.description());
+            assertTrue(r.description().contains("access key ****MPLE, secret ****"), r.description());
             assertFalse(r.config().toString().contains("s3cr3tvalue"), r.config().toString());
+            assertFalse(r.config().toString().contains("AKIAEXAMPLE"), r.config().toString());
         }
     }
 }

@@ -10,12 +10,15 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 class S3ErrorsTest {
-    private final S3Errors errors = new S3Errors("http://localhost:4566 (us-east-1)");
+    private final S3Errors errors = new S3Errors("http://localhost:4566 (us-east-1)",
+            new Deadlines(S3StoreConfig.builder().build()));
 
     private static S3Exception s3(int status, String code) {
         S3Exception.Builder b = S3Exception.builder().statusCode(status).message("msg");
@@ -72,5 +75,19 @@ class S3ErrorsTest {
     void nonSdkFailures() {
         assertEquals(Errno.EINVAL, errno(new IllegalArgumentException("Bucket name should be between 3 and 63 characters long")));
         assertEquals(Errno.EIO, errno(new UncheckedIOException(new java.io.IOException("reset"))));
+    }
+
+    @Test
+    void timeoutsAreEioNamingTheBound() {
+        Deadlines deadlines = new Deadlines(S3StoreConfig.builder().attemptTimeout(java.time.Duration.ofSeconds(1))
+                .callTimeout(java.time.Duration.ofSeconds(3)).minThroughput(1024).build());
+        S3Errors timed = new S3Errors("http://h:1 (us-east-1)", deadlines);
+        FsException e = timed.map("HeadObject", "b", "k", ApiCallTimeoutException.create(3000));
+        assertEquals(Errno.EIO, e.errno());
+        assertEquals("EIO: HeadObject s3://b/k at http://h:1 (us-east-1): timed out: no answer within 3.0 s (s3.call-timeout),"
+                + " each attempt 1.0 s (s3.attempt-timeout)", e.getMessage());
+        e = timed.map("PutObject", "b", "k", ApiCallAttemptTimeoutException.create(1000), deadlines.transfer(2048));
+        assertTrue(e.getMessage().contains("timed out: no answer within 5.0 s (s3.call-timeout plus 2.0 s for 2048 bytes"
+                + " at s3.min-throughput), each attempt 3.0 s"), e.getMessage());
     }
 }

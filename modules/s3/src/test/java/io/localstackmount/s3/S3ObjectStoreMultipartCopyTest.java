@@ -28,7 +28,8 @@ class S3ObjectStoreMultipartCopyTest {
     static void start() {
         server = S3ProxyServer.start();
         S3Clients.Built built = S3Clients.build(server.config());
-        store = new S3ObjectStore(built.client(), built, "us-east-1", "s3proxy", Clock.systemUTC(), LIMIT);
+        store = new S3ObjectStore(built.client(), built, "us-east-1", "s3proxy", Clock.systemUTC(), LIMIT,
+                new Deadlines(server.config()));
         store.createBucket("bkt");
     }
 

@@ -22,6 +22,9 @@ class S3StoreConfigTest {
         assertEquals(64, c.maxConnections());
         assertEquals(Duration.ofSeconds(2), c.connectTimeout());
         assertEquals(3, c.maxAttempts());
+        assertEquals(Duration.ofSeconds(10), c.attemptTimeout());
+        assertEquals(Duration.ofSeconds(30), c.callTimeout());
+        assertEquals(256 * 1024, c.minThroughput());
     }
 
     @Test
@@ -43,10 +46,27 @@ class S3StoreConfigTest {
     }
 
     @Test
+    void timeoutsMustBePositiveAndAttemptsFitTheirCall() {
+        for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1)}) {
+            String m = assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.builder().callTimeout(bad).build()).getMessage();
+            assertTrue(m.contains("callTimeout must be more than 0"), m);
+            assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.builder().attemptTimeout(bad).build());
+            assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.builder().socketTimeout(bad).build());
+            assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.builder().connectTimeout(bad).build());
+        }
+        String m = assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.builder()
+                .attemptTimeout(Duration.ofSeconds(20)).callTimeout(Duration.ofSeconds(10)).build()).getMessage();
+        assertTrue(m.contains("must not exceed callTimeout"), m);
+        assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.builder().minThroughput(0).build());
+    }
+
+    @Test
     void toStringMasksSecrets() {
         S3StoreConfig c = S3StoreConfig.builder().staticCredentials("AKIAEXAMPLE", "verysecret", "token123").build();
         assertFalse(c.toString().contains("verysecret"));
         assertFalse(c.toString().contains("token123"));
+        assertFalse(c.toString().contains("AKIAEXAMPLE"));
+        assertTrue(c.toString().contains("****MPLE/****"), c.toString());
         assertEquals(c, c.toBuilder().build());
     }
 }

@@ -17,6 +17,10 @@ public final class ManualTime implements Ticker {
 
     private final AtomicLong nanos = new AtomicLong();
 
+    /** Time at {@link #START}, standing still until advanced. */
+    public ManualTime() {
+    }
+
     @Override
     public long read() {
         return nanos.get();

@@ -45,6 +45,10 @@ import org.junit.jupiter.api.io.TempDir;
  * gets a fresh bucket, so one server serves the whole class.
  */
 public abstract class ObjectStoreContract {
+
+    /** For the test classes that run the contract on one store each. */
+    protected ObjectStoreContract() {
+    }
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 
     /** The store under test; the same instance for every test of the class. */

@@ -39,6 +39,7 @@ import java.util.function.UnaryOperator;
  * does, one FUSE call after another; {@link #fs()} gives every operation. {@link #remount} starts
  * a new filesystem over the same store and folders, as a second mount after an unmount would.
  */
+@SuppressWarnings("exports") // core's types: core is exported to the kit only, and tests run on the class path
 public final class TestMount implements AutoCloseable {
     private final Builder settings;
     private final Filesystem filesystem;

@@ -2,11 +2,14 @@ package io.localstackmount.app.embedded;
 
 import static io.localstackmount.app.embedded.S3ProxyLoader.invoke;
 
+import io.localstackmount.s3.Secrets;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -25,19 +28,44 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start-up is S3Proxy's Jetty and XML mapper loading: about 1 s in a cold JVM, nearly all class
  * loading. The first start on an empty data directory creates bucket {@value #SAMPLE_BUCKET} (see
- * {@link SampleBucket}). Credentials are fixed, {@code test}/{@code test} like LocalStack's: the
- * server listens on loopback only. {@link #close()} is idempotent and thread-safe.
+ * {@link SampleBucket}). It listens on 127.0.0.1 only and checks signatures with the credentials it
+ * is started with: the app's wiring passes the configured ones or {@link Credentials#random()}, so
+ * another user on the machine cannot read or write the buckets. {@link #close()} is idempotent and
+ * thread-safe.
  */
 public final class EmbeddedS3Server implements AutoCloseable {
 
     /** The bucket created on the first start on an empty data directory. */
     public static final String SAMPLE_BUCKET = SampleBucket.NAME;
 
-    // LocalStack's well-known credentials: a loopback-only server has nothing to protect, and the
-    // app's defaults then work against either server.
-    private static final String ACCESS_KEY = "test";
-    private static final String SECRET_KEY = "test";
     private static final String LOOPBACK = "127.0.0.1";
+
+    /**
+     * What the server accepts. {@link #toString()} shows no secret.
+     *
+     * @param accessKey the access key id
+     * @param secretKey the secret access key
+     */
+    public record Credentials(String accessKey, String secretKey) {
+        private static final SecureRandom RANDOM = new SecureRandom();
+        private static final char[] KEY_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
+
+        /** A new pair shaped like AWS's: a 20-character key id starting {@code LSM}, a 40-character secret. */
+        public static Credentials random() {
+            StringBuilder key = new StringBuilder("LSM");
+            while (key.length() < 20) {
+                key.append(KEY_CHARS[RANDOM.nextInt(KEY_CHARS.length)]);
+            }
+            byte[] secret = new byte[30];
+            RANDOM.nextBytes(secret);
+            return new Credentials(key.toString(), Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[" + Secrets.keyId(accessKey) + "/" + Secrets.secret(secretKey) + "]";
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedS3Server.class);
 
@@ -46,30 +74,34 @@ public final class EmbeddedS3Server implements AutoCloseable {
     private final Object proxy;
     private final URI endpoint;
     private final Path dataDir;
+    private final Credentials credentials;
     private boolean closed;
 
-    private EmbeddedS3Server(S3ProxyLoader.Loaded loaded, Object blobStore, Object proxy, URI endpoint, Path dataDir) {
+    private EmbeddedS3Server(S3ProxyLoader.Loaded loaded, Object blobStore, Object proxy, URI endpoint, Path dataDir,
+                             Credentials credentials) {
         this.loaded = loaded;
         this.blobStore = blobStore;
         this.proxy = proxy;
         this.endpoint = endpoint;
         this.dataDir = dataDir;
+        this.credentials = credentials;
     }
 
     /**
      * Starts the server on {@code 127.0.0.1:port} with its buckets under {@code dataDir} (created when
      * missing).
      *
-     * @param port the port to listen on, or 0 for a free one (then see {@link #endpoint()})
+     * @param port        the port to listen on, or 0 for a free one (then see {@link #endpoint()})
+     * @param credentials the only credentials it accepts
      * @throws EmbeddedS3Exception with a message for the user when the port is taken, the data
      *     directory is unusable, or S3Proxy's jars are missing
      */
-    public static EmbeddedS3Server start(Path dataDir, int port) {
-        return start(dataDir, port, S3ProxyLoader.homeFromSystemProperty());
+    public static EmbeddedS3Server start(Path dataDir, int port, Credentials credentials) {
+        return start(dataDir, port, credentials, S3ProxyLoader.homeFromSystemProperty());
     }
 
-    /** {@link #start(Path, int)} with the installation home given (empty: the class path). */
-    static EmbeddedS3Server start(Path dataDir, int port, Optional<Path> home) {
+    /** {@link #start(Path, int, Credentials)} with the installation home given (empty: the class path). */
+    static EmbeddedS3Server start(Path dataDir, int port, Credentials credentials, Optional<Path> home) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0 (a free port) or 1-65535, not " + port);
         }
@@ -79,7 +111,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
         S3ProxyLoader.Loaded loaded = S3ProxyLoader.load(home);
         EmbeddedS3Server server;
         try {
-            server = loaded.callIn(() -> launch(loaded, dir, port, firstStart));
+            server = loaded.callIn(() -> launch(loaded, dir, port, credentials, firstStart));
         } catch (RuntimeException | Error e) {
             loaded.close();
             throw e;
@@ -97,14 +129,9 @@ public final class EmbeddedS3Server implements AutoCloseable {
         return endpoint;
     }
 
-    /** The access key the server accepts. */
-    public String accessKey() {
-        return ACCESS_KEY;
-    }
-
-    /** The secret key the server accepts. */
-    public String secretKey() {
-        return SECRET_KEY;
+    /** The credentials the server accepts. */
+    public Credentials credentials() {
+        return credentials;
     }
 
     /** The folder that holds the buckets, absolute. */
@@ -159,7 +186,8 @@ public final class EmbeddedS3Server implements AutoCloseable {
         }
     }
 
-    private static EmbeddedS3Server launch(S3ProxyLoader.Loaded loaded, Path dir, int port, boolean firstStart)
+    private static EmbeddedS3Server launch(S3ProxyLoader.Loaded loaded, Path dir, int port, Credentials credentials,
+                                           boolean firstStart)
             throws ReflectiveOperationException {
         ClassLoader cl = loaded.classLoader();
         Class<?> storeType = loaded.blobStoreType();
@@ -170,8 +198,8 @@ public final class EmbeddedS3Server implements AutoCloseable {
         props.setProperty("jclouds.filesystem.basedir", dir.toString());
         props.setProperty("s3proxy.endpoint", "http://" + LOOPBACK + ":" + port);
         props.setProperty("s3proxy.authorization", "aws-v2-or-v4");
-        props.setProperty("s3proxy.identity", ACCESS_KEY);
-        props.setProperty("s3proxy.credential", SECRET_KEY);
+        props.setProperty("s3proxy.identity", credentials.accessKey());
+        props.setProperty("s3proxy.credential", credentials.secretKey());
 
         Class<?> blobStores = Class.forName("org.gaul.s3proxy.BlobStores", true, cl);
         Class<?> builderType = Class.forName("org.gaul.s3proxy.S3Proxy$Builder", true, cl);
@@ -192,7 +220,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
                 new SampleBucket(loaded, blobStore).create(dir);
             }
             URI endpoint = URI.create("http://" + LOOPBACK + ":" + actualPort);
-            return new EmbeddedS3Server(loaded, blobStore, proxy, endpoint, dir);
+            return new EmbeddedS3Server(loaded, blobStore, proxy, endpoint, dir, credentials);
         } catch (RuntimeException | ReflectiveOperationException e) {
             // Jetty may have started threads before failing: stop it, then the store.
             if (proxy != null) {

@@ -2,18 +2,27 @@ package io.localstackmount.app.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.net.ConnectException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -39,6 +48,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * </pre>
  */
 class EmbeddedS3ServerTest {
+    private static final EmbeddedS3Server.Credentials CREDENTIALS = EmbeddedS3Server.Credentials.random();
 
     @TempDir
     Path tmp;
@@ -51,7 +61,7 @@ class EmbeddedS3ServerTest {
         @DisplayName("seeds the sample bucket on a free port and keeps data across a restart")
         void seedsAndSurvivesRestart() {
             Path data = tmp.resolve("data");
-            try (EmbeddedS3Server server = EmbeddedS3Server.start(data, 0, Optional.empty());
+            try (EmbeddedS3Server server = EmbeddedS3Server.start(data, 0, CREDENTIALS, Optional.empty());
                     S3Client s3 = client(server)) {
                 assertEquals("127.0.0.1", server.endpoint().getHost());
                 assertTrue(server.endpoint().getPort() > 0, server.endpoint().toString());
@@ -67,7 +77,7 @@ class EmbeddedS3ServerTest {
             }
 
             // Same directory again: what was written is there, and nothing is seeded a second time.
-            try (EmbeddedS3Server server = EmbeddedS3Server.start(data, 0, Optional.empty());
+            try (EmbeddedS3Server server = EmbeddedS3Server.start(data, 0, CREDENTIALS, Optional.empty());
                     S3Client s3 = client(server)) {
                 assertEquals(List.of("README.txt", "notes/mine.txt"), keys(s3, "sample"));
                 assertEquals("kept\n",
@@ -76,12 +86,61 @@ class EmbeddedS3ServerTest {
         }
 
         @Test
-        @DisplayName("rejects wrong credentials")
+        @DisplayName("rejects wrong credentials, LocalStack's test/test included")
         void checksCredentials() {
-            try (EmbeddedS3Server server = EmbeddedS3Server.start(tmp.resolve("data"), 0, Optional.empty());
-                    S3Client s3 = client(server, "test", "wrong")) {
-                S3Exception e = assertThrows(S3Exception.class, s3::listBuckets);
-                assertEquals(403, e.statusCode());
+            try (EmbeddedS3Server server = EmbeddedS3Server.start(tmp.resolve("data"), 0, CREDENTIALS, Optional.empty());
+                    S3Client wrongSecret = client(server, CREDENTIALS.accessKey(), "wrong");
+                    S3Client localStackDefaults = client(server, "test", "test")) {
+                assertEquals(403, assertThrows(S3Exception.class, wrongSecret::listBuckets).statusCode());
+                assertEquals(403, assertThrows(S3Exception.class, localStackDefaults::listBuckets).statusCode());
+            }
+        }
+
+        @Test
+        @DisplayName("listens on loopback only: the machine's other addresses refuse the connection")
+        void loopbackOnly() throws Exception {
+            List<InetAddress> others = java.util.Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                    .flatMap(NetworkInterface::inetAddresses).filter(a -> !a.isLoopbackAddress() && a instanceof Inet4Address)
+                    .collect(Collectors.toList());
+            Assumptions.assumeFalse(others.isEmpty(), "this machine has no address but loopback");
+            try (EmbeddedS3Server server = EmbeddedS3Server.start(tmp.resolve("data"), 0, CREDENTIALS, Optional.empty())) {
+                int port = server.endpoint().getPort();
+                for (InetAddress address : others) {
+                    try (Socket s = new Socket()) {
+                        assertThrows(ConnectException.class, () -> s.connect(new InetSocketAddress(address, port), 2000),
+                                "connected to " + address + ":" + port);
+                    }
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("random credentials are new for each start and never shown whole")
+        void randomCredentials() {
+            EmbeddedS3Server.Credentials a = EmbeddedS3Server.Credentials.random();
+            EmbeddedS3Server.Credentials b = EmbeddedS3Server.Credentials.random();
+            assertNotEquals(a, b);
+            assertEquals(20, a.accessKey().length());
+            assertTrue(a.accessKey().startsWith("LSM"), a.accessKey());
+            assertEquals(40, a.secretKey().length());
+            assertEquals("Credentials[****" + a.accessKey().substring(16) + "/****]", a.toString());
+        }
+
+        @Test
+        @DisplayName("the credentials file holds endpoint and keys, readable by its owner only")
+        void credentialsFile() throws Exception {
+            try (EmbeddedS3Server server = EmbeddedS3Server.start(tmp.resolve("data"), 0, CREDENTIALS, Optional.empty())) {
+                Path state = Files.createDirectories(tmp.resolve("state"));
+                Path file = CredentialsFile.write(state, server, "us-east-1");
+                assertEquals("embedded-" + server.endpoint().getPort() + ".env", file.getFileName().toString());
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+                String text = Files.readString(file);
+                assertTrue(text.contains("export AWS_ENDPOINT_URL=" + server.endpoint() + "\n"), text);
+                assertTrue(text.contains("export AWS_ACCESS_KEY_ID=" + CREDENTIALS.accessKey() + "\n"), text);
+                assertTrue(text.contains("export AWS_SECRET_ACCESS_KEY=" + CREDENTIALS.secretKey() + "\n"), text);
+                try (Stream<Path> left = Files.list(state)) {
+                    assertEquals(List.of(file), left.collect(Collectors.toList()), "no temporary file left");
+                }
             }
         }
 
@@ -91,7 +150,7 @@ class EmbeddedS3ServerTest {
             try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 int port = taken.getLocalPort();
                 EmbeddedS3Exception e = assertThrows(EmbeddedS3Exception.class,
-                        () -> EmbeddedS3Server.start(tmp.resolve("data"), port, Optional.empty()));
+                        () -> EmbeddedS3Server.start(tmp.resolve("data"), port, CREDENTIALS, Optional.empty()));
                 assertTrue(e.getMessage().contains("127.0.0.1:" + port + " because the port is in use"),
                         e.getMessage());
             }
@@ -124,7 +183,7 @@ class EmbeddedS3ServerTest {
                 loaded.close();
             }
 
-            try (EmbeddedS3Server server = EmbeddedS3Server.start(tmp.resolve("data"), 0, Optional.of(home));
+            try (EmbeddedS3Server server = EmbeddedS3Server.start(tmp.resolve("data"), 0, CREDENTIALS, Optional.of(home));
                     S3Client s3 = client(server)) {
                 assertEquals(List.of("README.txt", "hello/world.txt"), keys(s3, "sample"));
             }
@@ -136,7 +195,7 @@ class EmbeddedS3ServerTest {
             Path home = tmp.resolve("home");
             Files.createDirectories(home.resolve(S3ProxyLoader.EMBEDDED_LIB));
             EmbeddedS3Exception e = assertThrows(EmbeddedS3Exception.class,
-                    () -> EmbeddedS3Server.start(tmp.resolve("data"), 0, Optional.of(home)));
+                    () -> EmbeddedS3Server.start(tmp.resolve("data"), 0, CREDENTIALS, Optional.of(home)));
             assertTrue(e.getMessage().contains(home.resolve("lib/embedded") + ", which holds no jar"),
                     e.getMessage());
             assertFalse(Files.exists(tmp.resolve("data/sample")), "nothing seeded without a server");
@@ -144,7 +203,7 @@ class EmbeddedS3ServerTest {
     }
 
     private static S3Client client(EmbeddedS3Server server) {
-        return client(server, server.accessKey(), server.secretKey());
+        return client(server, server.credentials().accessKey(), server.credentials().secretKey());
     }
 
     private static S3Client client(EmbeddedS3Server server, String accessKey, String secretKey) {

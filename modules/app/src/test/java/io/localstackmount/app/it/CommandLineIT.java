@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   tmp/data/            --embedded-data: the embedded server's buckets (sample/ on first start)
  *   tmp/mnt/             the mount point
  *   tmp/out.log          the child's stdout and stderr
+ *   tmp/state/localstackmount/embedded-PORT.env   the embedded server's credentials, while it runs
  * </pre>
  */
 class CommandLineIT {
@@ -42,6 +43,7 @@ class CommandLineIT {
         command.add("io.localstackmount.app.Main");
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("XDG_STATE_HOME", log.resolveSibling("state").toString());
         return pb.start();
     }
 
@@ -81,6 +83,16 @@ class CommandLineIT {
             assertTrue(ls.contains("README.txt"), ls);
             assertFalse(MountFixture.run(mnt.resolve("sample"), "cat", "README.txt").isEmpty());
 
+            // Credentials made up for this start: the log names the file that holds them, never the secret.
+            java.util.regex.Matcher named = java.util.regex.Pattern.compile("for aws-cli and SDKs: \\. (\\S+)").matcher(read(log));
+            assertTrue(named.find(), read(log));
+            Path credentials = Path.of(named.group(1));
+            assertEquals(tmp.resolve("state/localstackmount"), credentials.getParent());
+            String secret = Files.readAllLines(credentials).stream().filter(l -> l.startsWith("export AWS_SECRET_ACCESS_KEY="))
+                    .findFirst().orElseThrow().substring("export AWS_SECRET_ACCESS_KEY=".length());
+            assertEquals(40, secret.length());
+            assertFalse(read(log).contains(secret), read(log));
+
             long start = System.nanoTime();
             p.destroy(); // SIGTERM
             boolean exited = p.waitFor(EXIT_PATIENCE.toSeconds(), TimeUnit.SECONDS);
@@ -89,6 +101,7 @@ class CommandLineIT {
             System.out.println("CommandLineIT: exited " + p.exitValue() + " " + millis + " ms after SIGTERM");
             assertFalse(FuseMount.isMounted(mnt), mnt + " is still mounted after the command exited:\n" + read(log));
             assertEquals(0, p.exitValue(), "exit code after SIGTERM:\n" + read(log));
+            assertFalse(Files.exists(credentials), "the credentials file outlived the server");
         } finally {
             if (p.isAlive()) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

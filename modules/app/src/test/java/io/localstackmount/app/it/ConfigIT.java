@@ -98,6 +98,7 @@ class ConfigIT {
 
     @Test
     @DisplayName("mount.bucket-filter = app-* (--set): only matching buckets; a new one must match")
+    @SuppressWarnings("try") // the process is the mount: held open by the try, used through the folder
     void bucketFilter(@TempDir Path t) throws Exception {
         Path project = project(t.resolve("project"));
         Path mnt = t.resolve("mnt");
@@ -117,6 +118,7 @@ class ConfigIT {
 
     @Test
     @DisplayName("plugins.rename.enabled = false: rename(2) is EXDEV and mv copies; plugins.xattr.enabled = false: ENOTSUP")
+    @SuppressWarnings("try") // the process is the mount: held open by the try, used through the folder
     void disabledGroups(@TempDir Path t) throws Exception {
         Path project = project(t.resolve("project"), "mount.bucket = logs", "plugins.rename.enabled = false",
                 "plugins.xattr.enabled = false");

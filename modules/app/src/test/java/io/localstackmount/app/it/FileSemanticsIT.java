@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.localstackmount.api.ListPage;
 import io.localstackmount.api.ObjectInfo;
 import io.localstackmount.api.PosixMetadata;
-import io.localstackmount.s3proxy.S3ProxyServer;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,8 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * positional writes, open flags, truncation, two handles on one file, fsync, statfs, and the
  * attributes chmod, chown, touch and ln store in s3fs's metadata. Every check that matters is made
  * twice: through the mount and through S3 ({@link MountFixture#s3()}). Each test has its own bucket.
- * One mount with default settings serves the class; only {@link S3fsInteropHeadUnknown} mounts
- * again, because {@code head-unknown} is a setting of the whole mount.
+ * One mount with default settings serves the class.
  *
  * <pre>
  *   sem-small/f.bin      4 KiB random object put through S3, written at offsets
@@ -379,6 +376,21 @@ class FileSemanticsIT {
                 }
             }
             assertEquals("first\nsecond\n", Files.readString(b.resolve("log.txt")));
+        }
+
+        @Test
+        @DisplayName("two shells each appending 200 lines with >> to one file: all 400 lines land, each whole")
+        void twoAppendingShells() throws Exception {
+            Path b = fx.bucket("sem-append3");
+            String loop = "for i in $(seq 1 200); do echo \"$0 line $i\" >> app.log; done";
+            Process first = new ProcessBuilder("sh", "-c", loop, "A").directory(b.toFile()).start();
+            Process second = new ProcessBuilder("sh", "-c", loop, "B").directory(b.toFile()).start();
+            assertEquals(0, first.waitFor());
+            assertEquals(0, second.waitFor());
+            List<String> lines = new String(s3Bytes("sem-append3", "app.log"), UTF_8).lines().toList();
+            assertEquals(400, lines.size(), "lines in S3");
+            assertEquals(400, new java.util.HashSet<>(lines).size(), "each line once, none torn");
+            assertTrue(lines.stream().allMatch(l -> l.matches("[AB] line \\d+")), "whole lines only");
         }
     }
 
@@ -920,19 +932,8 @@ class FileSemanticsIT {
     // ---- s3fs interop -------------------------------------------------------------------------
 
     @Nested
-    @DisplayName("objects written by s3fs, default settings (head-unknown off)")
+    @DisplayName("objects written by s3fs, default settings")
     class S3fsInterop {
-        @Test
-        @DisplayName("attributes of an object put with s3fs metadata show the mount's defaults (listings carry no metadata)")
-        void defaultsWithoutHead() {
-            Path b = fx.bucket("sem-s3fs-default");
-            fx.s3().put("sem-s3fs-default", "tool.sh", "#!/bin/sh\necho from s3fs\n".getBytes(UTF_8),
-                    Map.of("mode", "33261", "uid", "1001", "gid", "1002", "mtime", "1577934245"), "text/x-sh");
-
-            assertEquals("regular file 644", stat(b, "%F %a", "tool.sh"));
-            assertEquals("#!/bin/sh\necho from s3fs\n", run(b, "cat", "tool.sh"));
-        }
-
         @Test
         @DisplayName("a write through the mount keeps the s3fs attributes and other user metadata of the object")
         void writeKeepsMetadata() throws Exception {
@@ -949,36 +950,12 @@ class FileSemanticsIT {
             assertEquals("33184 1001 1002", meta.get("mode") + " " + meta.get("uid") + " " + meta.get("gid"),
                     "mode, uid and gid stored by s3fs");
         }
-    }
-
-    /**
-     * With {@code head-unknown} (docs/SEMANTICS.md, Attributes): a listed object whose attributes
-     * are unknown gets one HEAD when first looked up, so s3fs's attributes and symlinks show. A
-     * setting of the whole mount, so this group has a mount of its own.
-     */
-    @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    @DisplayName("objects written by s3fs, with head-unknown")
-    class S3fsInteropHeadUnknown {
-        private MountFixture own;
-
-        @BeforeAll
-        void mountWithHeadUnknown() {
-            own = MountFixture.start(S3ProxyServer.start(), c -> c.headUnknown(true));
-        }
-
-        @AfterAll
-        void unmountOwn() {
-            if (own != null) {
-                own.close();
-            }
-        }
 
         @Test
         @DisplayName("mode 33261 (0100755), uid, gid and mtime in metadata show in stat; the file runs")
         void s3fsAttributes() {
-            Path b = own.bucket("sem-s3fs");
-            own.s3().put("sem-s3fs", "tool.sh", "#!/bin/sh\necho from s3fs\n".getBytes(UTF_8),
+            Path b = fx.bucket("sem-s3fs");
+            fx.s3().put("sem-s3fs", "tool.sh", "#!/bin/sh\necho from s3fs\n".getBytes(UTF_8),
                     Map.of("mode", "33261", "uid", "1001", "gid", "1002", "mtime", "1577934245"), "text/x-sh");
 
             assertEquals("regular file 755 1001 1002 1577934245", stat(b, "%F %a %u %g %Y", "tool.sh"));
@@ -989,9 +966,9 @@ class FileSemanticsIT {
         @Test
         @DisplayName("an s3fs symlink (mode 0120777, body = target) is a symlink")
         void s3fsSymlink() {
-            Path b = own.bucket("sem-s3fs-link");
-            own.s3().put("sem-s3fs-link", "real.txt", "real".getBytes(UTF_8), Map.of(), "text/plain");
-            own.s3().put("sem-s3fs-link", "ln", "real.txt".getBytes(UTF_8), Map.of("mode", String.valueOf(0120777)), "application/octet-stream");
+            Path b = fx.bucket("sem-s3fs-link");
+            fx.s3().put("sem-s3fs-link", "real.txt", "real".getBytes(UTF_8), Map.of(), "text/plain");
+            fx.s3().put("sem-s3fs-link", "ln", "real.txt".getBytes(UTF_8), Map.of("mode", String.valueOf(0120777)), "application/octet-stream");
 
             assertEquals("symbolic link", stat(b, "%F", "ln"));
             assertEquals("real.txt\n", run(b, "readlink", "ln"));
@@ -1001,13 +978,13 @@ class FileSemanticsIT {
         @Test
         @DisplayName("a write through the mount keeps the s3fs mode, uid and gid")
         void writeKeepsAttributes() throws Exception {
-            Path b = own.bucket("sem-s3fs-keep2");
-            own.s3().put("sem-s3fs-keep2", "f.txt", "v1".getBytes(UTF_8),
+            Path b = fx.bucket("sem-s3fs-keep2");
+            fx.s3().put("sem-s3fs-keep2", "f.txt", "v1".getBytes(UTF_8),
                     Map.of("mode", "33184", "uid", "1001", "gid", "1002", "mtime", "1577934245"), "text/plain");
 
             Files.writeString(b.resolve("f.txt"), "v2");
 
-            Map<String, String> meta = own.s3().head("sem-s3fs-keep2", "f.txt").orElseThrow().metadata();
+            Map<String, String> meta = fx.s3().head("sem-s3fs-keep2", "f.txt").orElseThrow().metadata();
             assertEquals("33184 1001 1002", meta.get("mode") + " " + meta.get("uid") + " " + meta.get("gid"));
         }
     }

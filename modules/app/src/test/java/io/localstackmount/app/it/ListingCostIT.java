@@ -23,8 +23,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the metadata cache saves, counted with the mount's request counter: a listing fills the
- * attributes of every entry. The TTL is long here so that a loaded machine cannot let the folder
+ * What the metadata cache saves in the listing-only mode ({@code metadata.head-unknown = false}),
+ * counted with the mount's request counter: a listing fills the attributes of every entry. The TTL is long here so that a loaded machine cannot let the folder
  * itself expire between the steps; expiry is {@link CacheIT}'s job.
  *
  * <pre>
@@ -41,7 +41,9 @@ class ListingCostIT {
     @BeforeAll
     static void mount() throws Exception {
         // In memory: 1,000 puts are faster than on S3Proxy's filesystem store.
-        fx = MountFixture.start(S3ProxyServer.builder().inMemory().start(), b -> b.metadataTtl(Duration.ofSeconds(60)));
+        // The listing-only mode (metadata.head-unknown = false): RemountIT measures the default's HEADs.
+        fx = MountFixture.start(S3ProxyServer.builder().inMemory().start(),
+                b -> b.metadataTtl(Duration.ofSeconds(60)).headUnknown(false));
         bucket = fx.bucket(BUCKET);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -64,7 +66,7 @@ class ListingCostIT {
     }
 
     @Test
-    @DisplayName("ls -l of 1,000 objects costs its listing pages and no HEAD; stat of every entry right after costs nothing")
+    @DisplayName("listing-only mode: ls -l of 1,000 objects costs its listing pages and no HEAD; stat of every entry right after costs nothing")
     void lsLongThenStat() throws IOException {
         CountingObjectStore requests = fx.requests();
         // Learn the folder itself first, from the bucket's listing: its own lookup is not what is measured.
@@ -83,5 +85,13 @@ class ListingCostIT {
             assertEquals(file.getFileName().toString().length() + "many/".length(), attrs.size(), file.toString());
         }
         assertEquals(0, requests.total(), "stat of 1,000 listed entries: " + requests.counts());
+    }
+
+    @Test
+    @DisplayName("listing-only mode: an object with s3fs metadata shows the mount's defaults (listings carry none)")
+    void defaultsWithoutHead() {
+        fx.s3().put(BUCKET, "s3fs/tool.sh", "#!/bin/sh\n".getBytes(UTF_8),
+                Map.of("mode", "33261", "uid", "1001", "gid", "1002", "mtime", "1577934245"), "text/x-sh");
+        assertEquals("regular file 644\n", MountFixture.run(bucket, "stat", "-c", "%F %a", "s3fs/tool.sh"));
     }
 }

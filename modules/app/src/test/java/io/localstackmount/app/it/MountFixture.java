@@ -31,11 +31,14 @@ import java.util.function.Consumer;
 public final class MountFixture implements AutoCloseable {
     private final S3ProxyServer server;
     private final S3ObjectStore verifier;
-    private final Filesystem filesystem;
-    private final FuseMount mount;
+    private final FsConfig config;
+    private final boolean readOnly;
+    private Filesystem filesystem;
+    private FuseMount mount;
     private final Path tempDir;
 
-    private MountFixture(S3ProxyServer server, Consumer<FsConfig.Builder> customize, boolean readOnly) throws IOException {
+    private MountFixture(S3ProxyServer server, S3ObjectStore store, Consumer<FsConfig.Builder> customize, boolean readOnly)
+            throws IOException {
         this.server = server;
         this.tempDir = Files.createTempDirectory("lsm-it-");
         this.verifier = server.newStore();
@@ -44,7 +47,13 @@ public final class MountFixture implements AutoCloseable {
                 .options(new MountOptions(uid(), gid(), 0022, readOnly))
                 .cacheDir(tempDir.resolve("cache"));
         customize.accept(config);
-        this.filesystem = Filesystem.create(server.newStore(), config.build(),
+        this.config = config.build();
+        this.readOnly = readOnly;
+        mountFilesystem(store);
+    }
+
+    private void mountFilesystem(S3ObjectStore store) throws IOException {
+        this.filesystem = Filesystem.create(store, config,
                 PluginRegistry.load(ModuleLayer.boot(), MountFixture.class.getClassLoader()));
         try {
             this.mount = FuseMount.mount(filesystem.dispatcher(), tempDir.resolve("mnt"),
@@ -53,6 +62,29 @@ public final class MountFixture implements AutoCloseable {
             filesystem.close();
             throw e;
         }
+    }
+
+    /**
+     * Unmounts and mounts again with the same configuration, over the same server and folders (the
+     * content cache and the metadata remembered on disk included), as a user's next mount would.
+     */
+    public MountFixture remount() {
+        mount.close();
+        if (FuseMount.isMounted(mount.mountPoint())) {
+            throw new AssertionError("the test mount " + mount.mountPoint() + " is still mounted");
+        }
+        filesystem.close();
+        try {
+            mountFilesystem(server.newStore()); // a direct client, also when the first mount had another
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** Where this mount keeps its content cache and the metadata it remembers ({@code cache.dir}). */
+    public Path cacheDir() {
+        return config.cacheDir();
     }
 
     public static MountFixture start() {
@@ -64,8 +96,14 @@ public final class MountFixture implements AutoCloseable {
     }
 
     public static MountFixture start(S3ProxyServer server, Consumer<FsConfig.Builder> customize, boolean readOnly) {
+        return start(server, server.newStore(), customize, readOnly);
+    }
+
+    /** A mount over {@code store} (closed with the mount), e.g. one that reaches {@code server} through a fault proxy. */
+    public static MountFixture start(S3ProxyServer server, S3ObjectStore store, Consumer<FsConfig.Builder> customize,
+                                     boolean readOnly) {
         try {
-            return new MountFixture(server, customize, readOnly);
+            return new MountFixture(server, store, customize, readOnly);
         } catch (IOException e) {
             server.close();
             throw new UncheckedIOException(e);

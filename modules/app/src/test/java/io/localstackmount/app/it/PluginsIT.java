@@ -23,15 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A drop-in plugin on a real mount: the example {@code checksums} jar is built from its sources,
- * dropped into the project's plugins folder next to a broken jar, selected in the project's config
- * file, and answers getfattr through the mount the real command made (a child JVM).
+ * dropped into the user's plugins folder next to a broken jar, selected in the project's config
+ * file, and answers getfattr through the mount the real command made (a child JVM). A project file
+ * can select a plugin but never add a plugin folder.
  *
  * <pre>
- *   tmp/project/.localstackmount.properties   s3.endpoint, plugin-dirs = plugins, plugins.xattr = checksums
- *   tmp/project/plugins/checksums.jar         built here with javac from plugins/example-checksums
- *   tmp/project/plugins/broken.jar            not a jar: reported and skipped
- *   tmp/home/                                 HOME and XDG folders of the child
- *   tmp/mnt/sums/hello.txt                    bucket sums, objects put through S3
+ *   tmp/project/.localstackmount.properties             s3.endpoint, plugins.xattr = checksums
+ *   tmp/home/.config/localstackmount/plugins/
+ *       checksums.jar                                   built here with javac from plugins/example-checksums
+ *       broken.jar                                      not a jar: reported and skipped
+ *   tmp/home/                                           HOME and XDG folders of the child
+ *   tmp/mnt/sums/hello.txt                              bucket sums, objects put through S3
  * </pre>
  */
 class PluginsIT {
@@ -41,6 +43,7 @@ class PluginsIT {
     private static S3ObjectStore s3;
     private static Path project;
     private static Path home;
+    private static Path plugins;
     private static AppProcess app;
     private static Path bucket;
 
@@ -51,12 +54,11 @@ class PluginsIT {
         s3.createBucket("sums");
         project = Files.createDirectories(tmp.resolve("project"));
         home = Files.createDirectories(tmp.resolve("home"));
-        Path plugins = Files.createDirectories(project.resolve("plugins"));
+        plugins = Files.createDirectories(home.resolve(".config/localstackmount/plugins"));
         PluginJars.build(PluginJars.exampleSources(), plugins.resolve("checksums.jar"));
         Files.writeString(plugins.resolve("broken.jar"), "this is not a jar");
         Files.writeString(project.resolve(".localstackmount.properties"), String.join("\n",
                 "s3.endpoint = " + server.endpoint(),
-                "plugin-dirs = plugins",
                 "plugins.xattr = checksums",
                 "plugin.xattr.algorithms = sha256, md5",
                 "# ask S3 every time: the test overwrites objects behind the mount",
@@ -150,20 +152,37 @@ class PluginsIT {
         MountFixture.Result r = AppProcess.run(project, home, "plugins");
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().matches("(?s).*xattr +checksums +selected +io\\.localstackmount\\.example\\.checksums +"
-                + java.util.regex.Pattern.quote(project.resolve("plugins/checksums.jar").toString()) + ".*"), r.output());
+                + java.util.regex.Pattern.quote(plugins.resolve("checksums.jar").toString()) + ".*"), r.output());
         assertTrue(r.output().matches("(?s).*xattr +standard +available.*"), r.output());
-        assertTrue(r.output().contains(project.resolve("plugins/broken.jar").toString()), r.output());
+        assertTrue(r.output().contains(plugins.resolve("broken.jar").toString()), r.output());
+    }
+
+    @Test
+    @DisplayName("a project file that sets plugin-dirs stops 'plugins', --print-config and the mount before any jar loads")
+    void projectPluginDirsRefused(@TempDir Path other) throws Exception {
+        Path foreign = Files.createDirectories(other.resolve("foreign"));
+        PluginJars.build(PluginJars.exampleSources(), foreign.resolve("foreign.jar"));
+        Path file = Files.writeString(other.resolve(".localstackmount.properties"), "s3.endpoint = " + server.endpoint() + "\n"
+                + "plugin-dirs = foreign\n");
+        for (String[] args : new String[][] {{"plugins"}, {"--print-config"}, {other.resolve("mnt").toString()}}) {
+            MountFixture.Result r = AppProcess.run(other, home, args);
+            assertEquals(2, r.exitCode(), r.output());
+            assertTrue(r.output().contains("plugin-dirs = foreign (" + file + ":2): a project file cannot add plugin folders"),
+                    r.output());
+            assertFalse(r.output().contains("foreign.jar"), r.output());
+        }
+        assertFalse(io.localstackmount.fuse.FuseMount.isMounted(other.resolve("mnt")));
     }
 
     @Test
     @DisplayName("a misspelt provider name stops the start, naming the key, the file and what was found")
     void unknownName(@TempDir Path other) throws Exception {
         Files.writeString(other.resolve(".localstackmount.properties"), "s3.endpoint = " + server.endpoint() + "\n"
-                + "plugin-dirs = " + project.resolve("plugins") + "\nplugins.xattr = checksum\n");
+                + "plugins.xattr = checksum\n");
         MountFixture.Result r = AppProcess.run(other, home, "--print-config");
         assertEquals(2, r.exitCode(), r.output());
-        assertTrue(r.output().contains("plugins.xattr = checksum (" + other.resolve(".localstackmount.properties") + ":3)"), r.output());
-        assertTrue(r.output().contains(project.resolve("plugins/checksums.jar").toString()), r.output());
+        assertTrue(r.output().contains("plugins.xattr = checksum (" + other.resolve(".localstackmount.properties") + ":2)"), r.output());
+        assertTrue(r.output().contains(plugins.resolve("checksums.jar").toString()), r.output());
         assertTrue(r.output().contains("did you mean 'checksums'?"), r.output());
     }
 
@@ -171,10 +190,11 @@ class PluginsIT {
     @DisplayName("a setting the plugin does not know stops the start with its message")
     void badSetting(@TempDir Path other) throws Exception {
         Files.writeString(other.resolve(".localstackmount.properties"), "s3.endpoint = " + server.endpoint() + "\n"
-                + "plugin-dirs = " + project.resolve("plugins") + "\nplugins.xattr = checksums\nplugin.xattr.algorithm = md5\n");
+                + "plugins.xattr = checksums\nplugin.xattr.algorithm = md5\n");
         MountFixture.Result r = AppProcess.run(other, home, other.resolve("mnt").toString());
         assertEquals(2, r.exitCode(), r.output());
-        assertTrue(r.output().contains("unknown setting 'algorithm'"), r.output());
+        assertTrue(r.output().contains("unknown configuration key 'plugin.xattr.algorithm'")
+                && r.output().contains("did you mean 'plugin.xattr.algorithms'"), r.output());
         assertFalse(io.localstackmount.fuse.FuseMount.isMounted(other.resolve("mnt")));
     }
 }

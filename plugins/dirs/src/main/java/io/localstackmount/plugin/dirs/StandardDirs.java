@@ -58,7 +58,7 @@ final class StandardDirs implements DirOps {
                     + FsPath.KEY_MAX + " bytes");
         }
         Instant now = ctx.clock().instant();
-        ctx.storage().putFolderMarker(path, PosixMetadata.of(Map.of(), NodeType.DIRECTORY, mode, ctx.options().uid(),
+        ctx.storage().makeFolder(path, PosixMetadata.of(Map.of(), NodeType.DIRECTORY, mode, ctx.options().uid(),
                 ctx.options().gid(), now), FOLDER_CONTENT_TYPE);
     }
 

@@ -45,10 +45,10 @@ final class StandardFiles implements FileOps {
         if (flags.exclusive() && ctx.namespace().find(path).isPresent()) {
             throw new FsException(Errno.EEXIST, path + " exists");
         }
-        Optional<StagedFile> shared = retainShared(path);
+        Optional<Joined> shared = joinShared(path, flags.append());
         if (shared.isPresent()) {
             // Another descriptor created it and has not saved it yet: this is an open of that file.
-            return join(shared.get(), flags, shared.get().attributes());
+            return opened(shared.get(), flags, shared.get().content().attributes());
         }
         return register(StagedFile.create(ctx, uploads, path, mode), flags);
     }
@@ -59,21 +59,27 @@ final class StandardFiles implements FileOps {
         if (node.isDirectory()) {
             throw new FsException(Errno.EISDIR, path + " is a folder");
         }
-        Optional<StagedFile> shared = retainShared(path);
+        Optional<Joined> shared = joinShared(path, flags.append());
         if (shared.isPresent()) {
-            return join(shared.get(), flags, node);
+            return opened(shared.get(), flags, node);
         }
         return register(StagedFile.open(ctx, uploads, path, node, flags), flags);
     }
 
-    private long join(StagedFile content, OpenFlags flags, Node looked) {
+    /** A descriptor registered on content other descriptors have open. */
+    private record Joined(long handle, StagedFile content) {
+    }
+
+    /** The joined descriptor, once the content let it in (it may wait for an upload); on failure it is gone again. */
+    private long opened(Joined joined, OpenFlags flags, Node looked) {
         try {
-            content.opened(flags, looked);
+            joined.content().opened(flags, looked);
         } catch (FsException e) {
-            releaseRef(content);
+            ctx.openFiles().remove(joined.handle());
+            releaseRef(joined.content());
             throw e;
         }
-        return ctx.openFiles().register(new FileHandle(content, flags.append()));
+        return joined.handle();
     }
 
     /**
@@ -81,23 +87,29 @@ final class StandardFiles implements FileOps {
      * won the race meanwhile: this one then joins that content, so that a path never has two.
      */
     private long register(StagedFile content, OpenFlags flags) {
-        Optional<StagedFile> raced;
+        Optional<Joined> raced;
         synchronized (sharing) {
-            raced = retainShared(content.path());
+            raced = joinShared(content.path(), flags.append());
             if (raced.isEmpty()) {
                 return ctx.openFiles().register(new FileHandle(content, flags.append()));
             }
         }
         content.discard();
-        return join(raced.get(), flags, raced.get().attributes());
+        return opened(raced.get(), flags, raced.get().content().attributes());
     }
 
-    /** The content other descriptors have open at {@code path}, with one more reference held by the caller. */
-    private Optional<StagedFile> retainShared(FsPath path) {
+    /**
+     * A new descriptor on the content other descriptors have open at {@code path}, registered at once,
+     * under the sharing lock, before the caller waits for that content (its upload may hold it): a
+     * content that is shared always has a registered descriptor, so an open meanwhile finds it and a
+     * path never gets a second content (two `>>` writers would otherwise each store their own).
+     */
+    private Optional<Joined> joinShared(FsPath path, boolean append) {
         synchronized (sharing) {
             for (OpenFile open : ctx.openFiles().openAt(path)) {
                 if (open instanceof FileHandle handle && !handle.content().isUnlinked() && handle.content().retain()) {
-                    return Optional.of(handle.content());
+                    StagedFile content = handle.content();
+                    return Optional.of(new Joined(ctx.openFiles().register(new FileHandle(content, append)), content));
                 }
             }
             return Optional.empty();
@@ -144,9 +156,9 @@ final class StandardFiles implements FileOps {
             file(handle).content().truncate(size);
             return;
         }
-        Optional<StagedFile> shared = retainShared(path);
+        Optional<Joined> shared = joinShared(path, false);
         if (shared.isPresent()) {
-            StagedFile content = shared.get();
+            StagedFile content = shared.get().content();
             try {
                 boolean unsavedBefore = content.isDirty();
                 content.truncate(size);
@@ -154,6 +166,7 @@ final class StandardFiles implements FileOps {
                     content.save(); // nobody else had changes to store: truncate(1) stores at once
                 }
             } finally {
+                ctx.openFiles().remove(shared.get().handle());
                 releaseRef(content);
             }
             return;

@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * Cache policy {@code none}: no content cache. Every read of an open file is a ranged GET, so a
  * read always sees what S3 holds at that moment, at the price of one GET per read window; the
- * cache folder is never created. For debugging the cache, or where disk space is precious.
+ * content cache is never opened. For debugging the cache, or where disk space is precious.
  */
 public final class NoCacheProvider implements CachePolicyProvider {
     public static final String NAME = "none";

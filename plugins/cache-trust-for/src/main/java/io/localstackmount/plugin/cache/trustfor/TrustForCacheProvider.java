@@ -18,8 +18,9 @@ import java.util.Optional;
  * {@code cache.seconds} ago reads it without any request; an older one is revalidated with
  * {@code If-None-Match}, as under {@code etag}. It trades close-to-open for requests: for a build
  * that opens the same unchanged inputs many times a second against a slow endpoint. A change another
- * client makes is seen once the time is up; what this mount writes is seen at once (its writes give
- * the file a new ETag, and the cache is keyed by ETag).
+ * client makes is seen once the mount learns of the new version (a listing, a lookup after the
+ * metadata TTL) or the time is up, whichever comes first; what this mount writes is seen at once (its
+ * writes give the file a new ETag, and the cache is keyed by ETag).
  */
 public final class TrustForCacheProvider implements CachePolicyProvider {
     public static final String NAME = "trust-for";
