@@ -221,8 +221,9 @@ public final class CachedNamespace implements Namespace {
             }
             if (listedNow || parent.writtenHere()) {
                 // Listed just now; or this mount is writing in the folder (an untar, a cp -r), whose
-                // lookups before each create would otherwise cost a LIST each: the listing answers.
-                nodes.put(path, Optional.empty());
+                // lookups before each create would otherwise cost a LIST each: the listing answers,
+                // for no longer than it is trusted itself.
+                cacheFromListing(path, Optional.empty(), parent.fetchedNanos(), false);
                 return Optional.empty();
             }
             // Absent from an older listing that only reading filled: another client (the test run,
