@@ -358,6 +358,20 @@ class FreshnessTest {
         }
 
         @Test
+        @DisplayName("a folder this mount writes into answers absent names from its listing, but no longer than the TTL")
+        void writtenFolderAnswersAbsenceWithinTtl() {
+            m.ls("/b");                              // t=0
+            m.time().advanceMillis(100);
+            m.s3().with("b", "late", "x");           // t=0.1 s: another client, after the listing
+            m.time().advanceMillis(1_400);
+            m.write("/b/new.txt", "abc");            // t=1.5 s: this mount writes in /b
+            m.time().advanceMillis(400);
+            assertFalse(exists("/b/late"));          // t=1.9 s: the listing answers, within its TTL
+            m.time().advanceMillis(600);             // t=2.5 s: the listing is older than the TTL
+            assertTrue(exists("/b/late"), "an absence taken from the listing expires with it");
+        }
+
+        @Test
         @DisplayName("what was cached below a removed folder is forgotten with it")
         void removedFolderForgetsBelow() {
             m.fs().mkdir(FsPath.parse("/b/gone"), 0755);
