@@ -88,26 +88,26 @@ public final class CachedNamespace implements Namespace {
     /**
      * A folder's listing: entries by name, whether its marker exists, when it was fetched, whether
      * it is complete, the names whose metadata is not known, with the batch that learns it, and
-     * whether this mount has created or removed names in it since. An incomplete one is the first
+     * whether this mount made the folder itself (mkdir), so that nobody else knows of it yet. An incomplete one is the first
      * page of a large folder, fetched for a lookup: it fills the node cache but answers nothing about
      * names it does not hold.
      */
     private record Folder(TreeMap<String, Node> entries, boolean hasMarker, long fetchedNanos, boolean complete,
-                          Set<String> metadataUnknown, HeadBatch heads, boolean writtenHere) {
+                          Set<String> metadataUnknown, HeadBatch heads, boolean madeHere) {
         Folder with(String name, Node node) {
             TreeMap<String, Node> copy = new TreeMap<>(entries);
             copy.put(name, node);
-            return new Folder(copy, hasMarker, fetchedNanos, complete, metadataUnknown, heads, true);
+            return new Folder(copy, hasMarker, fetchedNanos, complete, metadataUnknown, heads, madeHere);
         }
 
         Folder without(String name) {
             TreeMap<String, Node> copy = new TreeMap<>(entries);
             copy.remove(name);
-            return new Folder(copy, hasMarker, fetchedNanos, complete, metadataUnknown, heads, true);
+            return new Folder(copy, hasMarker, fetchedNanos, complete, metadataUnknown, heads, madeHere);
         }
 
         Folder withMarker() {
-            return new Folder(entries, true, fetchedNanos, complete, metadataUnknown, heads, writtenHere);
+            return new Folder(entries, true, fetchedNanos, complete, metadataUnknown, heads, madeHere);
         }
     }
 
@@ -219,15 +219,16 @@ public final class CachedNamespace implements Namespace {
                 cacheFromListing(path, fromListing, parent.fetchedNanos(), false);
                 return fromListing;
             }
-            if (listedNow || parent.writtenHere()) {
-                // Listed just now; or this mount is writing in the folder (an untar, a cp -r), whose
-                // lookups before each create would otherwise cost a LIST each: the listing answers,
-                // for no longer than it is trusted itself.
+            if (listedNow || parent.madeHere()) {
+                // Listed just now; or a folder this mount made a moment ago (tar and cp -r mkdir
+                // each folder, then look up every name before creating it): the listing answers,
+                // for no longer than it is trusted itself. A folder that existed before may hold
+                // what another client wrote since (the code under test), so it is asked below.
                 cacheFromListing(path, Optional.empty(), parent.fetchedNanos(), false);
                 return Optional.empty();
             }
-            // Absent from an older listing that only reading filled: another client (the test run,
-            // aws-cli) may have written it since, so ask for this name alone; the answer is then
+            // Absent from an older listing: another client (the test run, aws-cli) may have
+            // written it since, so ask for this name alone; the answer is then
             // cached like any other.
         }
         Optional<Node> cachedAfterListing = nodes.getIfPresent(path);

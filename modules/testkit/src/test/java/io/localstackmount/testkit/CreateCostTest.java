@@ -16,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What creating many files costs, as {@code tar x} or {@code cp -r} do it: the kernel looks every
- * name up (and finds nothing) before it creates it. In a folder this mount made, or is writing in,
- * the listing answers those lookups; in a folder it only read, a name the listing lacks is asked of
- * S3, since another client may have written it since.
+ * name up (and finds nothing) before it creates it. In a folder this mount made, the listing answers
+ * those lookups; in a folder that existed before, a name the listing lacks is asked of S3, since
+ * another client may have written it since, even while this mount writes there too.
  */
 class CreateCostTest {
     private static final int FILES = 50;
@@ -58,13 +58,23 @@ class CreateCostTest {
     }
 
     @Test
-    @DisplayName("files created in an existing folder: its one listing answers every lookup once the mount writes there")
+    @DisplayName("files created in an existing folder: each new name is asked of S3 alone, with one small LIST")
     void inExistingFolder() {
         m.s3().with("b", "old/keep.txt", "kept");
         m.ls("/b");
         m.requests().reset();
         untar("/b/old");
-        assertTrue(m.requests().count("listPage") <= 2, "the folder's listing, and the first name asked alone: " + m.requests().counts());
+        assertTrue(m.requests().count("listPage") <= FILES + 1, "the folder's listing, and each name asked alone: " + m.requests().counts());
+        assertEquals(0, m.requests().count("head"), m.requests().counts().toString());
+    }
+
+    @Test
+    @DisplayName("a folder the mount writes in: another client's new file there shows at once")
+    void writtenFolderAsks() {
+        m.s3().with("b", "seeded/a.txt", "a");
+        m.write("/b/seeded/fixture.txt", "seeded through the mount");
+        m.s3().with("b", "seeded/result.txt", "written by the code under test");
+        assertEquals("written by the code under test", m.read("/b/seeded/result.txt"));
     }
 
     @Test

@@ -358,17 +358,27 @@ class FreshnessTest {
         }
 
         @Test
-        @DisplayName("a folder this mount writes into answers absent names from its listing, but no longer than the TTL")
-        void writtenFolderAnswersAbsenceWithinTtl() {
+        @DisplayName("a folder this mount writes into still asks S3 for a name its listing lacks")
+        void writtenFolderAsksForAbsentNames() {
             m.ls("/b");                              // t=0
             m.time().advanceMillis(100);
             m.s3().with("b", "late", "x");           // t=0.1 s: another client, after the listing
             m.time().advanceMillis(1_400);
             m.write("/b/new.txt", "abc");            // t=1.5 s: this mount writes in /b
             m.time().advanceMillis(400);
-            assertFalse(exists("/b/late"));          // t=1.9 s: the listing answers, within its TTL
-            m.time().advanceMillis(600);             // t=2.5 s: the listing is older than the TTL
-            assertTrue(exists("/b/late"), "an absence taken from the listing expires with it");
+            assertTrue(exists("/b/late"), "within the TTL, but the listing cannot vouch for what others wrote");
+        }
+
+        @Test
+        @DisplayName("a folder this mount made answers absent names from its listing, but no longer than the TTL")
+        void madeFolderAnswersAbsenceWithinTtl() {
+            m.fs().mkdir(FsPath.parse("/b/made"), 0755); // t=0
+            m.time().advanceMillis(100);
+            m.s3().with("b", "made/late", "x");          // t=0.1 s: another client, right after the mkdir
+            m.time().advanceMillis(1_800);
+            assertFalse(exists("/b/made/late"));         // t=1.9 s: the listing answers, within its TTL
+            m.time().advanceMillis(600);                 // t=2.5 s: the listing is older than the TTL
+            assertTrue(exists("/b/made/late"), "an absence taken from the listing expires with it");
         }
 
         @Test
