@@ -18,20 +18,24 @@ import io.localstackmount.api.PluginSettings;
 import io.localstackmount.api.RenameOps;
 import io.localstackmount.api.Storage;
 import io.localstackmount.api.XattrOps;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.localstackmount.api.FsPath;
+import io.localstackmount.api.OpenFile;
+import io.localstackmount.api.Staging;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +57,8 @@ public final class Filesystem implements AutoCloseable {
     private final CoreStorage storage;
     private final ExecutorService workers;
     private final ExecutorService headers;
-    private final Path stagingDir;
+    private final StagingArea staging;
+    private final KeptFiles kept;
     private final Dispatcher dispatcher;
     private final FsConfig config;
     private final CachePolicy cachePolicy;
@@ -76,11 +81,15 @@ public final class Filesystem implements AutoCloseable {
         // The HEADs that learn a listing's attributes have threads of their own: a lookup waits for
         // them, and a lookup must never end up running a whole batch on its own thread.
         this.headers = Executors.newFixedThreadPool(CachedNamespace.HEAD_LANES, daemonThreads("lsm-head"));
-        this.stagingDir = createStagingDir(config.stagingDir());
+        this.staging = StagingArea.open(config.stagingDir(), store.describe(), clock);
+        // Before anything is served: what killed mounts left is stored (or set aside) first.
+        StagingRecovery.run(config.stagingDir(), staging.folder(), this.store, store.describe(), clock);
+        this.kept = new KeptFiles(handles, config.uploadRetry());
+        staging.keepWith(kept);
         this.namespace = new CachedNamespace(this.store, handles, config, clock, ticker,
                 new MetadataJournal(config.metadataDir()), headers);
         this.reads = new ObservedSource(this.store, namespace);
-        this.storage = new CoreStorage(this.store, reads, namespace, handles, clock, workers);
+        this.storage = new CoreStorage(this.store, reads, namespace, handles, staging, clock, workers);
         this.cachePolicy = (CachePolicy) create(policyProvider, PluginKind.CACHE);
         this.dispatcher = new Dispatcher(
                 this.<AttrOps>handler(registry, config, PluginKind.ATTRS),
@@ -165,15 +174,6 @@ public final class Filesystem implements AutoCloseable {
         return provider.create(new Context(settings, config.options()));
     }
 
-    private static Path createStagingDir(Path parent) {
-        try {
-            Files.createDirectories(parent);
-            return Files.createTempDirectory(parent, "mount-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the staging folder under " + parent, e);
-        }
-    }
-
     static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
@@ -183,20 +183,60 @@ public final class Filesystem implements AutoCloseable {
         };
     }
 
+    /**
+     * Stores the unsaved data of every open file (and of files kept after a failed close) within
+     * {@code bound}, as unmount does before it detaches: in parallel, each as {@link
+     * OpenFile#saveUnattended} (never over another client's change). Logs each file that could not
+     * be stored and where its data stays; returns how many.
+     */
+    public int flushUnsaved(Duration bound) {
+        Map<OpenFile, Future<?>> saves = new LinkedHashMap<>();
+        for (OpenFile file : handles.all()) {
+            if (file.unsavedNode().isPresent()) {
+                saves.put(file, workers.submit(file::saveUnattended));
+            }
+        }
+        if (saves.isEmpty()) {
+            return 0;
+        }
+        LOG.info("storing {} files with unsaved data before unmounting (at most {} s)", saves.size(), bound.toSeconds());
+        long deadline = System.nanoTime() + bound.toNanos();
+        int failed = 0;
+        for (Map.Entry<OpenFile, Future<?>> save : saves.entrySet()) {
+            FsPath path = save.getKey().path();
+            String why;
+            try {
+                save.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                continue;
+            } catch (TimeoutException e) {
+                why = "still uploading after " + bound.toSeconds() + " s";
+            } catch (ExecutionException e) {
+                why = e.getCause().getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                why = "interrupted";
+            }
+            if (save.getKey().unsavedNode().isPresent()) {
+                failed++;
+                LOG.warn("could not store {} before unmounting ({}); its data stays in {} for the next start", path, why,
+                        staging.where(path).orElse(staging.folder().toString()));
+            }
+        }
+        return failed;
+    }
+
     @Override
     public void close() {
+        kept.close();
         int open = handles.size();
         if (open > 0) {
-            LOG.warn("{} files were still open at unmount; data not flushed by then is not uploaded", open);
+            LOG.info("{} files were still open at unmount; data not stored by then stays in {} for the next start",
+                    open, staging.folder());
         }
         handles.discardAll();
         workers.shutdownNow();
         headers.shutdownNow();
-        try (Stream<Path> files = Files.walk(stagingDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(Filesystem::deleteQuietly);
-        } catch (IOException e) {
-            LOG.warn("could not remove the staging folder {}: {}", stagingDir, e.toString());
-        }
+        staging.close();
         LOG.debug("S3 requests of this mount: {}", store.summary());
         synchronized (this) {
             if (contentCache != null) {
@@ -205,14 +245,6 @@ public final class Filesystem implements AutoCloseable {
             }
         }
         store.close();
-    }
-
-    private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            LOG.debug("could not delete {}: {}", path, e.toString());
-        }
     }
 
     /** The context one plugin sees: shared services plus its own settings. */
@@ -257,7 +289,12 @@ public final class Filesystem implements AutoCloseable {
 
         @Override
         public Path stagingDir() {
-            return stagingDir;
+            return staging.folder();
+        }
+
+        @Override
+        public Staging staging() {
+            return staging;
         }
 
         @Override

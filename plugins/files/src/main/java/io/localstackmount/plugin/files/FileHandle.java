@@ -58,6 +58,11 @@ final class FileHandle implements OpenFile {
     }
 
     @Override
+    public void saveUnattended() {
+        content.saveUnattended();
+    }
+
+    @Override
     public void discard() {
         if (content.releaseHandle()) {
             content.discard();

@@ -13,8 +13,6 @@ import io.localstackmount.api.PosixMetadata;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Files are objects. Reads are ranged GETs; writes go to a {@link StagedFile} and are uploaded when
@@ -23,8 +21,6 @@ import org.slf4j.LoggerFactory;
  * objects whose body is the target and whose stored mode says S_IFLNK, as s3fs writes them.
  */
 final class StandardFiles implements FileOps {
-    private static final Logger LOG = LoggerFactory.getLogger(StandardFiles.class);
-
     private final FsContext ctx;
     private final Uploads uploads;
     /**
@@ -88,7 +84,7 @@ final class StandardFiles implements FileOps {
                 return ctx.openFiles().register(new FileHandle(content, flags.append()));
             }
         }
-        content.discard();
+        content.drop();
         return join(raced.get(), flags, raced.get().attributes());
     }
 
@@ -104,11 +100,17 @@ final class StandardFiles implements FileOps {
         }
     }
 
+    /**
+     * A descriptor lets go of {@code content}. The last one frees it, unless it holds data that
+     * could not be uploaded: never lose a write, so core keeps that open and retries it.
+     */
     private void releaseRef(StagedFile content) {
+        if (content.isDirty() && content.lastHandle()) {
+            // The reference passes to core's descriptor: the count stays where it is.
+            ctx.staging().keep(new FileHandle(content, false));
+            return;
+        }
         if (content.releaseHandle()) {
-            if (content.isDirty()) {
-                LOG.warn("{} was closed with changes that could not be uploaded (see the error above); they are discarded", content.path());
-            }
             content.discard();
         }
     }
@@ -135,7 +137,9 @@ final class StandardFiles implements FileOps {
 
     @Override
     public void release(FsPath path, long handle) {
-        releaseRef(((FileHandle) ctx.openFiles().remove(handle)).content());
+        // Content that core keeps is registered before this descriptor goes, so an open never misses it.
+        releaseRef(file(handle).content());
+        ctx.openFiles().remove(handle);
     }
 
     @Override
@@ -167,7 +171,7 @@ final class StandardFiles implements FileOps {
             file.truncate(size);
             file.save();
         } finally {
-            file.discard();
+            releaseRef(file);
         }
     }
 
