@@ -34,8 +34,11 @@ public interface OpenFile {
      * close, and unmount. Unlike a close, it never overwrites an object another client changed
      * since the data's base: such data is set aside instead ({@link StagingFile#setAside}). Nothing
      * to do without unsaved data; EIO (or what the store answered) when storing fails.
+     *
+     * @return false when the data was set aside instead of stored
      */
-    default void saveUnattended() {
+    default boolean saveUnattended() {
+        return true;
     }
 
     /**

@@ -22,6 +22,20 @@ public interface StagingFile {
      */
     void changed();
 
+    /**
+     * A close is about to store the content over version {@code etag} (null: there is no object):
+     * a close replaces whatever is there, so a retry of this content may replace that version, and
+     * only that one. Becomes the base; recorded with the next state.
+     */
+    void replacing(String etag);
+
+    /**
+     * The staging file holds only the parts of the content that were written or read; the rest is
+     * still the base object's (an in-place edit of a large object). Recovery after a crash cannot
+     * upload such a file alone, so it sets it aside with the parts written, never uploading holes.
+     */
+    void partial();
+
     /** An upload of the content starts: if the process dies now, the next start checks whether it completed. */
     void uploading();
 

@@ -33,6 +33,17 @@ final class Conflicts {
      * the new place. {@code current} is what the object is now, null when it is gone.
      */
     static Path setAside(Path root, Path data, StagingRecord record, ObjectInfo current, Instant now) throws IOException {
+        Path target = keep(root, data, record, current, now);
+        LOG.warn("{} was changed by another client since this mount's edit began from {} (it is now {}): the edit ({} bytes)"
+                        + " was not uploaded over it and is kept in {}; copy it into the mount to keep it",
+                record.s3(), record.base() == null ? "no object" : "ETag " + record.base(),
+                current == null ? "deleted" : "ETag " + current.etag() + ", " + current.size() + " bytes, modified " + current.lastModified(),
+                Files.size(target), target);
+        return target;
+    }
+
+    /** Moves {@code data} and its record into the conflicts folder without a word: the caller says why. */
+    static Path keep(Path root, Path data, StagingRecord record, ObjectInfo current, Instant now) throws IOException {
         Path dir = Files.createDirectories(root.resolve("conflicts"));
         String name = STAMP.format(now) + "-" + safe(record.bucket() + "-" + record.key());
         Path target = dir.resolve(name);
@@ -46,11 +57,6 @@ final class Conflicts {
         }
         Files.move(data, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         record.conflict(current == null ? null : current.etag(), now).write(target.resolveSibling(target.getFileName() + ".rec"));
-        LOG.warn("{} was changed by another client since this mount's edit began from {} (it is now {}): the edit ({} bytes)"
-                        + " was not uploaded over it and is kept in {}; copy it into the mount to keep it",
-                record.s3(), record.base() == null ? "no object" : "ETag " + record.base(),
-                current == null ? "deleted" : "ETag " + current.etag() + ", " + current.size() + " bytes, modified " + current.lastModified(),
-                Files.size(target), target);
         return target;
     }
 

@@ -53,8 +53,9 @@ final class KeptFiles implements AutoCloseable {
             return;
         }
         try {
-            file.saveUnattended();
-            LOG.info("{}: stored on retry {}", file.path(), attempt);
+            if (file.saveUnattended()) {
+                LOG.info("{}: stored on retry {}", file.path(), attempt);
+            }
             release(handle, file);
         } catch (FsException | UnsupportedOperationException e) {
             Duration next = delay.multipliedBy(2).compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay.multipliedBy(2);

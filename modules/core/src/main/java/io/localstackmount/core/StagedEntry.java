@@ -28,6 +28,7 @@ final class StagedEntry implements StagingFile {
     /** Null while nothing needs storing (no record on disk). */
     private State state;
     private boolean gone;
+    private boolean partial;
 
     StagedEntry(StagingArea area, Path data, Path recordFile, FsPath path, String base) {
         this.area = area;
@@ -66,6 +67,16 @@ final class StagedEntry implements StagingFile {
         } catch (IOException e) {
             throw LocalDisk.failure("cannot record the staging file " + data + " of " + path, e);
         }
+    }
+
+    @Override
+    public synchronized void partial() {
+        partial = true;
+    }
+
+    @Override
+    public synchronized void replacing(String etag) {
+        base = etag;
     }
 
     @Override
@@ -108,7 +119,8 @@ final class StagedEntry implements StagingFile {
     @Override
     public synchronized Path setAside(ObjectInfo current) {
         try {
-            Path kept = Conflicts.setAside(area.root(), data, area.record(path, base, State.CONFLICT), current, area.now());
+            Path kept = Conflicts.setAside(area.root(), data, area.record(path, base, State.CONFLICT).partial(partial), current,
+                    area.now());
             forgetRecord();
             gone = true;
             area.forget(this);
@@ -136,7 +148,7 @@ final class StagedEntry implements StagingFile {
     }
 
     private void record(State newState) throws IOException {
-        area.record(path, base, newState).write(recordFile);
+        area.record(path, base, newState).partial(partial).write(recordFile);
         state = newState;
     }
 

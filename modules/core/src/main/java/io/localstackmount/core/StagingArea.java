@@ -98,7 +98,7 @@ final class StagingArea implements Staging, AutoCloseable {
     }
 
     StagingRecord record(FsPath path, String base, State state) {
-        return new StagingRecord(store, path.bucket(), path.key(), base, state == null ? State.DIRTY : state, now(), null);
+        return new StagingRecord(store, path.bucket(), path.key(), base, state == null ? State.DIRTY : state, now(), null, false);
     }
 
     @Override
@@ -173,7 +173,7 @@ final class StagingArea implements Staging, AutoCloseable {
     Path uploadStarted(FsPath path, String uploadId) {
         Path file = folder.resolve("u-" + ids.incrementAndGet() + ".upload");
         try {
-            new StagingRecord(store, path.bucket(), path.key(), uploadId, State.UPLOADING, now(), null).write(file);
+            new StagingRecord(store, path.bucket(), path.key(), uploadId, State.UPLOADING, now(), null, false).write(file);
             return file;
         } catch (IOException e) {
             LOG.warn("could not record multipart upload {} of {}: {}; if this process dies now, its parts stay in S3",

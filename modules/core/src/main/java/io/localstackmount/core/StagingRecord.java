@@ -24,9 +24,12 @@ import java.util.Properties;
  *   state=DIRTY                                 DIRTY, UPLOADING, or CONFLICT (in the conflicts folder)
  *   since=2025-05-01T12:00:00Z                  when the state began
  *   current=...                                 CONFLICT only: the ETag the object had instead, absent if deleted
+ *   partial=true                                only the parts written are in the file (an in-place edit of a large
+ *                                               object): never uploaded alone, set aside instead
  * </pre>
  */
-record StagingRecord(String store, String bucket, String key, String base, State state, Instant since, String current) {
+record StagingRecord(String store, String bucket, String key, String base, State state, Instant since, String current,
+                     boolean partial) {
 
     /** What the content needs. */
     enum State {
@@ -39,11 +42,15 @@ record StagingRecord(String store, String bucket, String key, String base, State
     }
 
     StagingRecord with(State newState, Instant at) {
-        return new StagingRecord(store, bucket, key, base, newState, at, current);
+        return new StagingRecord(store, bucket, key, base, newState, at, current, partial);
     }
 
     StagingRecord conflict(String currentEtag, Instant at) {
-        return new StagingRecord(store, bucket, key, base, State.CONFLICT, at, currentEtag);
+        return new StagingRecord(store, bucket, key, base, State.CONFLICT, at, currentEtag, partial);
+    }
+
+    StagingRecord partial(boolean onlyParts) {
+        return new StagingRecord(store, bucket, key, base, state, since, current, onlyParts);
     }
 
     String s3() {
@@ -64,6 +71,9 @@ record StagingRecord(String store, String bucket, String key, String base, State
         if (current != null) {
             p.setProperty("current", current);
         }
+        if (partial) {
+            p.setProperty("partial", "true");
+        }
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
             p.store(out, "localstackmount staged file: see docs/RELIABILITY.md");
@@ -79,7 +89,8 @@ record StagingRecord(String store, String bucket, String key, String base, State
         }
         try {
             return new StagingRecord(required(p, "store"), required(p, "bucket"), required(p, "key"), p.getProperty("base"),
-                    State.valueOf(required(p, "state")), Instant.parse(required(p, "since")), p.getProperty("current"));
+                    State.valueOf(required(p, "state")), Instant.parse(required(p, "since")), p.getProperty("current"),
+                    Boolean.parseBoolean(p.getProperty("partial")));
         } catch (RuntimeException e) {
             throw new IOException("not a staging record: " + e.getMessage(), e);
         }

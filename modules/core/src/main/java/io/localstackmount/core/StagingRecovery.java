@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>anything else: another client changed the object, so the data is set aside in the conflicts
  *       folder ({@link Conflicts}) and the log says where.</li>
  * </ul>
- * The check is a HEAD, then the PUT: a change by another client between the two is overwritten (the
+ * An in-place edit of a large object whose file holds only the parts written is set aside too: its
+ * other parts are holes. The check is a HEAD, then the PUT: a change by another client between the two is overwritten (the
  * window is one request long; conditional PUTs are not used because not every S3 emulator has them).
  * Multipart uploads the folder records are aborted. A folder left with nothing is removed; one whose
  * upload failed (S3 down) is left for the next start, and one of another store for a mount of that store.
@@ -149,7 +150,15 @@ final class StagingRecovery {
         try {
             Optional<ObjectInfo> now = store.head(record.bucket(), record.key());
             boolean unchanged = record.base() == null ? now.isEmpty() : now.isPresent() && now.get().etag().equals(record.base());
-            if (unchanged) {
+            if (unchanged && record.partial()) {
+                // Holes where the parts not written are: uploading the file alone would store zeros there.
+                Path kept = Conflicts.keep(root, data, record, now.orElse(null), clock.instant());
+                LOG.warn("{}: the edit of a large object held only the parts written; they are kept in {} at their"
+                        + " offsets, the object is unchanged", record.s3(), kept);
+                conflicts++;
+                deleteQuietly(recordFile);
+                return true;
+            } else if (unchanged) {
                 long size = Files.size(data);
                 store.upload(record.bucket(), record.key(), data, metadata(now, data), contentType(now, record.key()));
                 LOG.info("recovered {}: uploaded {} bytes staged by a mount that stopped before storing them ({})",

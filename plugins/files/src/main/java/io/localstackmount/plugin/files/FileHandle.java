@@ -58,8 +58,8 @@ final class FileHandle implements OpenFile {
     }
 
     @Override
-    public void saveUnattended() {
-        content.saveUnattended();
+    public boolean saveUnattended() {
+        return content.saveUnattended();
     }
 
     @Override

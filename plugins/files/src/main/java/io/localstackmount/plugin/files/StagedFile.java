@@ -264,7 +264,6 @@ final class StagedFile {
         if (!dirty || unlinked) {
             return;
         }
-        staged.uploading();
         Node uploaded;
         try {
             uploaded = upload(path);
@@ -287,17 +286,19 @@ final class StagedFile {
      * Stores the content when nobody waits for the answer (a retry after a failed close, unmount):
      * as {@link #save}, but never over a version another client stored since the content's base.
      * Such content is set aside in core's conflicts folder instead and no longer stored here.
+     *
+     * @return false when it was set aside
      */
-    synchronized void saveUnattended() {
+    synchronized boolean saveUnattended() {
         if (!dirty || unlinked) {
-            return;
+            return true;
         }
         Optional<ObjectInfo> current = ctx.store().head(path.bucket(), path.key());
         String base = staged.baseEtag();
         boolean changed = base == null ? current.isPresent() : current.isEmpty() || !current.get().etag().equals(base);
         if (!changed) {
             save();
-            return;
+            return true;
         }
         stopStreaming();
         closeChannel();
@@ -307,6 +308,7 @@ final class StagedFile {
         sparse = null;
         dirty = false;
         unlinked = true; // the name shows S3's version again; open descriptors can no longer store this content
+        return false;
     }
 
     /** Uploads the dirty content as the object at {@code target}; the node S3 now has. */
@@ -316,6 +318,7 @@ final class StagedFile {
         if (stored && stream == null) {
             // Keep what other tools stored with the object: user metadata and Content-Type.
             Optional<ObjectInfo> previous = ctx.store().head(target.bucket(), target.key());
+            staged.replacing(previous.map(ObjectInfo::etag).orElse(null));
             if (previous.isPresent()) {
                 base = previous.get().metadata();
                 contentType = previous.get().contentType();
@@ -331,6 +334,7 @@ final class StagedFile {
         }
         Node n = node;
         Map<String, String> metadata = PosixMetadata.of(base, NodeType.FILE, n.mode(), n.uid(), n.gid(), n.mtime());
+        staged.uploading();
         Node uploaded = stream != null ? finishStream(target, metadata) : null;
         if (uploaded == null && sparse != null && sparse.hasPartsInS3(n.size())) {
             uploaded = sparse.upload(target, n.size(), metadata, contentType);
@@ -481,6 +485,7 @@ final class StagedFile {
                 sparse = SparseStaging.stage(ctx, uploads, path, stagingFile, channel);
                 node = node.withSize(sparse.baseSize(), node.mtime());
                 file.saved(path, sparse.baseEtag());
+                file.partial();
             }
             staged = file;
             reader.clear();
