@@ -42,8 +42,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A filesystem over one object store: the shared services (namespace, handle table, staging
  * folder, content cache), the handlers the registry selected, the cache policy config named, and the
- * dispatcher in front of them. The FUSE host drives the {@link #dispatcher()}; {@link #close()} frees
- * everything at unmount and, with {@code --debug}, logs what the mount cost in S3 requests.
+ * dispatcher in front of them. Before anything is served it recovers what killed mounts left staged
+ * ({@link StagingRecovery}). The FUSE host drives the {@link #dispatcher()}; unmount first stores
+ * unsaved data ({@link #flushUnsaved}), then {@link #close()} frees everything, keeping what could
+ * not be stored on disk for the next start, and, with {@code --debug}, logs what the mount cost in
+ * S3 requests.
  */
 public final class Filesystem implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Filesystem.class);
