@@ -23,8 +23,11 @@ public interface FsContext {
     /** The settings config gives the plugin being created, with the defaults it declared filled in. */
     PluginSettings settings();
 
-    /** Folder for staging files of open, written files; owned by this mount. */
+    /** Folder for staging files of open, written files; owned by this mount. Written data goes through {@link #staging()}. */
     Path stagingDir();
+
+    /** Where written data waits for its upload, recorded so that it survives failures and restarts. */
+    Staging staging();
 
     Clock clock();
 

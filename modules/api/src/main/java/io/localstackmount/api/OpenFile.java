@@ -29,6 +29,21 @@ public interface OpenFile {
      */
     void markUnlinked();
 
-    /** Frees local resources (staging files) without uploading. */
+    /**
+     * Stores unsaved data now, when nobody waits for the answer: core's retries after a failed
+     * close, and unmount. Unlike a close, it never overwrites an object another client changed
+     * since the data's base: such data is set aside instead ({@link StagingFile#setAside}). Nothing
+     * to do without unsaved data; EIO (or what the store answered) when storing fails.
+     *
+     * @return false when the data was set aside instead of stored
+     */
+    default boolean saveUnattended() {
+        return true;
+    }
+
+    /**
+     * Frees local resources without uploading. Unsaved data keeps its staging file and record, so
+     * the next start stores it.
+     */
     void discard();
 }

@@ -81,8 +81,7 @@ final class AppConfig {
         this.uid = b.uid != null ? b.uid : UserIds.uid();
         this.gid = b.gid != null ? b.gid : UserIds.gid();
         this.umask = b.umask;
-        this.stagingDir = b.stagingDir != null ? b.stagingDir
-                : Path.of(System.getProperty("java.io.tmpdir"), "localstackmount-" + UserIds.uid());
+        this.stagingDir = b.stagingDir != null ? b.stagingDir : b.stateDir.resolve("staging");
         this.busyTimeout = b.busyTimeout;
         this.metadataTtl = b.metadataTtl;
         this.negativeTtl = b.negativeTtl;
@@ -265,7 +264,8 @@ final class AppConfig {
         private Integer gid;
         // 022: the usual login umask, so objects show as rw-r--r-- and folders as rwxr-xr-x.
         private int umask = 0022;
-        // null = a per-user folder under the temp folder: local disk, cleaned by the OS, not shared between users.
+        // null = <state folder>/staging: written data must survive a crash and a reboot until it is
+        // uploaded, so not a tmpfs /tmp that the OS empties; private to the user, on local disk.
         private Path stagingDir;
         // 10 s: long enough for an editor or shell to leave the folder after Ctrl-C, short enough
         // that a forgotten `cd` into the mount does not hang the exit; then the mount is detached lazily.

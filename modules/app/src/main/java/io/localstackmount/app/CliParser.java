@@ -44,7 +44,7 @@ final class CliParser {
               --uid N, --gid N        owner of objects that carry none (default: you)
               --umask OCTAL           mode bits removed from objects that carry no mode (default 022)
               --ttl SECONDS           how long attributes and listings are cached (default 2; 0 = ask S3 every time)
-              --staging-dir DIR       where written files wait for upload (default: the temp folder)
+              --staging-dir DIR       where written files wait for upload (default: ~/.local/state/localstackmount/staging)
               --busy-timeout SECONDS  how long unmount waits for a busy mount before detaching it (default 10)
               --debug                 log every filesystem operation with its result and time
               -h, --help              this text

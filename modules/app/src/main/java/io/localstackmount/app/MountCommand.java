@@ -40,6 +40,12 @@ final class MountCommand {
     private static final int PREFERRED_EMBEDDED_PORT = 4566;
     /** The region the embedded server's clients use: any works, this one needs no LocationConstraint. */
     private static final String EMBEDDED_REGION = "us-east-1";
+    /**
+     * How long unmount may spend storing files with unsaved data. systemd waits 90 s after SIGTERM,
+     * so 30 s leaves room for the unmount itself; whatever is not stored by then (or when a shorter
+     * SIGKILL comes, as after docker stop's 10 s) stays staged and the next start stores it.
+     */
+    private static final Duration FLUSH_BOUND = Duration.ofSeconds(30);
 
     private final AppConfig config;
     private final CompletableFuture<EndpointCheck.Result> check;
@@ -251,6 +257,13 @@ final class MountCommand {
     synchronized void close() {
         if (mount != null) {
             mount.refuseChanges();
+            if (filesystem != null) {
+                int left = filesystem.flushUnsaved(FLUSH_BOUND);
+                if (left > 0) {
+                    LOG.warn("{} files could not be stored before unmounting (see above); their data stays staged and the"
+                            + " next start of this mount stores it", left);
+                }
+            }
             mount.close();
         }
         if (filesystem != null) {

@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -47,15 +48,17 @@ final class CoreStorage implements Storage {
     private final ObservedSource reads;
     private final CachedNamespace namespace;
     private final HandleTable handles;
+    private final StagingArea staging;
     private final Clock clock;
     private final ExecutorService workers;
 
-    CoreStorage(ObjectStore store, ObservedSource reads, CachedNamespace namespace, HandleTable handles, Clock clock,
-                ExecutorService workers) {
+    CoreStorage(ObjectStore store, ObservedSource reads, CachedNamespace namespace, HandleTable handles, StagingArea staging,
+                Clock clock, ExecutorService workers) {
         this.store = store;
         this.reads = reads;
         this.namespace = namespace;
         this.handles = handles;
+        this.staging = staging;
         this.clock = clock;
         this.workers = workers;
     }
@@ -120,7 +123,7 @@ final class CoreStorage implements Storage {
     public MultipartUpload startUpload(FsPath path, Map<String, String> metadata, String contentType) {
         String id = store.startMultipart(path.bucket(), path.key(), metadata, contentType);
         LOG.debug("multipart upload {} of {} started", id, path);
-        return new Upload(path, id, metadata);
+        return new Upload(path, id, metadata, staging.uploadStarted(path, id));
     }
 
     @Override
@@ -189,6 +192,7 @@ final class CoreStorage implements Storage {
         Node node = namespace.lookup(path);
         // Open descriptors keep working, but closing them must not bring the file back.
         handles.openAt(path).forEach(OpenFile::markUnlinked);
+        staging.removed(path);
         if (node.etag() != null) {
             store.delete(path.bucket(), path.key());
         }
@@ -216,6 +220,8 @@ final class CoreStorage implements Storage {
         Node moved = unsaved.map(n -> n.withName(to.name())).orElse(null);
         // Descriptors open on the target keep the content they opened, which this replaces.
         handles.openAt(to).forEach(OpenFile::markUnlinked);
+        staging.removed(to);
+        String copied = null;
         if (stored) {
             ObjectInfo copy;
             try {
@@ -226,6 +232,7 @@ final class CoreStorage implements Storage {
                 }
                 throw e;
             }
+            copied = copy.etag();
             if (moved == null) {
                 // The copy keeps the source's metadata: what was copied is the truth, whatever was cached.
                 moved = copy.size() == source.size() ? source.withName(to.name()).withEtag(copy.etag())
@@ -243,6 +250,8 @@ final class CoreStorage implements Storage {
             }
         }
         handles.moved(from, to);
+        String newBase = copied;
+        staging.moved(from, to, p -> newBase);
         namespace.removed(from);
         namespace.created(to, moved);
         namespace.keepFolder(from.parent());
@@ -271,8 +280,10 @@ final class CoreStorage implements Storage {
         }
 
         List<Move> copied = Collections.synchronizedList(new ArrayList<>());
+        Map<String, String> copyEtags = new ConcurrentHashMap<>();
         List<Parallel.Failure<Move>> copyFailures = Parallel.run(workers, parallelism, moves, m -> {
             ObjectInfo copy = store.copy(from.bucket(), m.from(), to.bucket(), m.to(), null);
+            copyEtags.put(m.to(), copy.etag());
             copied.add(m);
             // A marker's record is not checked by version: the replaced folder's would answer for this one.
             namespace.copied(to.bucket(), copy);
@@ -317,6 +328,7 @@ final class CoreStorage implements Storage {
                     deleteFailures.get(0).error());
         }
         handles.moved(from, to);
+        staging.moved(from, to, p -> copyEtags.get(p.key()));
         namespace.keepFolder(from.parent());
     }
 
@@ -375,11 +387,14 @@ final class CoreStorage implements Storage {
         private final FsPath path;
         private final String id;
         private final Map<String, String> metadata;
+        /** Its record in the staging folder, so that the next start aborts it if this process dies first; may be null. */
+        private final Path record;
 
-        Upload(FsPath path, String id, Map<String, String> metadata) {
+        Upload(FsPath path, String id, Map<String, String> metadata, Path record) {
             this.path = path;
             this.id = id;
             this.metadata = metadata;
+            this.record = record;
         }
 
         @Override
@@ -396,12 +411,14 @@ final class CoreStorage implements Storage {
         @Override
         public Node complete(List<String> partEtags, long size) {
             ObjectInfo done = store.completeMultipart(path.bucket(), path.key(), id, partEtags);
+            staging.uploadEnded(record);
             return namespace.stored(path, done.withSize(size), metadata);
         }
 
         @Override
         public void abort() {
             store.abortMultipart(path.bucket(), path.key(), id);
+            staging.uploadEnded(record);
         }
     }
 }

@@ -7,39 +7,46 @@ import io.localstackmount.api.ContentCache;
 import io.localstackmount.api.DirOps;
 import io.localstackmount.api.FileOps;
 import io.localstackmount.api.FsContext;
+import io.localstackmount.api.FsPath;
 import io.localstackmount.api.HandlerProvider;
 import io.localstackmount.api.MountOptions;
 import io.localstackmount.api.Namespace;
 import io.localstackmount.api.ObjectSource;
 import io.localstackmount.api.ObjectStore;
+import io.localstackmount.api.OpenFile;
 import io.localstackmount.api.OpenFiles;
 import io.localstackmount.api.PluginKind;
 import io.localstackmount.api.PluginSettings;
 import io.localstackmount.api.RenameOps;
+import io.localstackmount.api.Staging;
 import io.localstackmount.api.Storage;
 import io.localstackmount.api.XattrOps;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A filesystem over one object store: the shared services (namespace, handle table, staging
  * folder, content cache), the handlers the registry selected, the cache policy config named, and the
- * dispatcher in front of them. The FUSE host drives the {@link #dispatcher()}; {@link #close()} frees
- * everything at unmount and, with {@code --debug}, logs what the mount cost in S3 requests.
+ * dispatcher in front of them. Before anything is served it recovers what killed mounts left staged
+ * ({@link StagingRecovery}). The FUSE host drives the {@link #dispatcher()}; unmount first stores
+ * unsaved data ({@link #flushUnsaved}), then {@link #close()} frees everything, keeping what could
+ * not be stored on disk for the next start, and, with {@code --debug}, logs what the mount cost in
+ * S3 requests.
  */
 public final class Filesystem implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Filesystem.class);
@@ -53,7 +60,8 @@ public final class Filesystem implements AutoCloseable {
     private final CoreStorage storage;
     private final ExecutorService workers;
     private final ExecutorService headers;
-    private final Path stagingDir;
+    private final StagingArea staging;
+    private final KeptFiles kept;
     private final Dispatcher dispatcher;
     private final FsConfig config;
     private final CachePolicy cachePolicy;
@@ -76,11 +84,15 @@ public final class Filesystem implements AutoCloseable {
         // The HEADs that learn a listing's attributes have threads of their own: a lookup waits for
         // them, and a lookup must never end up running a whole batch on its own thread.
         this.headers = Executors.newFixedThreadPool(CachedNamespace.HEAD_LANES, daemonThreads("lsm-head"));
-        this.stagingDir = createStagingDir(config.stagingDir());
+        this.staging = StagingArea.open(config.stagingDir(), store.describe(), clock);
+        // Before anything is served: what killed mounts left is stored (or set aside) first.
+        StagingRecovery.run(config.stagingDir(), staging.folder(), this.store, store.describe(), clock);
+        this.kept = new KeptFiles(handles, config.uploadRetry());
+        staging.keepWith(kept);
         this.namespace = new CachedNamespace(this.store, handles, config, clock, ticker,
                 new MetadataJournal(config.metadataDir()), headers);
         this.reads = new ObservedSource(this.store, namespace);
-        this.storage = new CoreStorage(this.store, reads, namespace, handles, clock, workers);
+        this.storage = new CoreStorage(this.store, reads, namespace, handles, staging, clock, workers);
         try {
             this.cachePolicy = (CachePolicy) create(policyProvider, PluginKind.CACHE);
             this.dispatcher = new Dispatcher(
@@ -92,6 +104,7 @@ public final class Filesystem implements AutoCloseable {
                     new HiddenOpenFiles(handles, storage), config.options().readOnly());
         } catch (RuntimeException | Error e) {
             // A plugin refused its settings: nothing is mounted, so nothing may stay behind either.
+            kept.close();
             stopThreadsAndStaging();
             throw e;
         }
@@ -171,15 +184,6 @@ public final class Filesystem implements AutoCloseable {
         return provider.create(new Context(settings, config.options()));
     }
 
-    private static Path createStagingDir(Path parent) {
-        try {
-            Files.createDirectories(parent);
-            return Files.createTempDirectory(parent, "mount-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the staging folder under " + parent, e);
-        }
-    }
-
     static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
@@ -189,11 +193,55 @@ public final class Filesystem implements AutoCloseable {
         };
     }
 
+    /**
+     * Stores the unsaved data of every open file (and of files kept after a failed close) within
+     * {@code bound}, as unmount does before it detaches: in parallel, each as {@link
+     * OpenFile#saveUnattended} (never over another client's change). Logs each file that could not
+     * be stored and where its data stays; returns how many.
+     */
+    public int flushUnsaved(Duration bound) {
+        Map<OpenFile, Future<?>> saves = new LinkedHashMap<>();
+        for (OpenFile file : handles.all()) {
+            if (file.unsavedNode().isPresent()) {
+                saves.put(file, workers.submit(file::saveUnattended));
+            }
+        }
+        if (saves.isEmpty()) {
+            return 0;
+        }
+        LOG.info("storing {} files with unsaved data before unmounting (at most {} s)", saves.size(), bound.toSeconds());
+        long deadline = System.nanoTime() + bound.toNanos();
+        int failed = 0;
+        for (Map.Entry<OpenFile, Future<?>> save : saves.entrySet()) {
+            FsPath path = save.getKey().path();
+            String why;
+            try {
+                save.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                continue;
+            } catch (TimeoutException e) {
+                why = "still uploading after " + bound.toSeconds() + " s";
+            } catch (ExecutionException e) {
+                why = e.getCause().getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                why = "interrupted";
+            }
+            if (save.getKey().unsavedNode().isPresent()) {
+                failed++;
+                LOG.warn("could not store {} before unmounting ({}); its data stays in {} for the next start", path, why,
+                        staging.where(path).orElse(staging.folder().toString()));
+            }
+        }
+        return failed;
+    }
+
     @Override
     public void close() {
+        kept.close();
         int open = handles.size();
         if (open > 0) {
-            LOG.warn("{} files were still open at unmount; data not flushed by then is not uploaded", open);
+            LOG.info("{} files were still open at unmount; data not stored by then stays in {} for the next start",
+                    open, staging.folder());
         }
         handles.discardAll();
         stopThreadsAndStaging();
@@ -207,37 +255,30 @@ public final class Filesystem implements AutoCloseable {
         store.close();
     }
 
-    private static void awaitEnd(ExecutorService pool) {
+    /** Waits up to {@code seconds} for {@code pool}'s tasks to end; false when some still run. */
+    private static boolean awaitEnd(ExecutorService pool, int seconds) {
         try {
-            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warn("some threads of this mount are still running after unmount");
-            }
+            return pool.awaitTermination(seconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
-    /** Stops the threads, then removes the staging folder they may still write into. */
+    /** Stops the threads, then closes the staging area they may still write into (its folder goes when it holds nothing unsaved). */
     private void stopThreadsAndStaging() {
-        workers.shutdownNow();
+        // Workers' last tasks (a prefetch caching the block it fetched) are let finish for a moment:
+        // an interrupt would close the cache file under them and lose the block. HEAD lanes end when
+        // interrupted. Both write into the staging, cache and metadata folders, so they end first.
+        workers.shutdown();
         headers.shutdownNow();
-        // Their last tasks (a HEAD lane recording metadata, a prefetch caching a block) write into the
-        // staging, cache and metadata folders: let them end before those are removed or unlocked.
-        awaitEnd(workers);
-        awaitEnd(headers);
-        try (Stream<Path> files = Files.walk(stagingDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(Filesystem::deleteQuietly);
-        } catch (IOException e) {
-            LOG.warn("could not remove the staging folder {}: {}", stagingDir, e.toString());
+        if (!awaitEnd(workers, 2)) {
+            workers.shutdownNow();
         }
-    }
-
-    private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            LOG.debug("could not delete {}: {}", path, e.toString());
+        if (!awaitEnd(workers, 10) || !awaitEnd(headers, 10)) {
+            LOG.warn("some threads of this mount are still running after unmount");
         }
+        staging.close();
     }
 
     /** The context one plugin sees: shared services plus its own settings. */
@@ -282,7 +323,12 @@ public final class Filesystem implements AutoCloseable {
 
         @Override
         public Path stagingDir() {
-            return stagingDir;
+            return staging.folder();
+        }
+
+        @Override
+        public Staging staging() {
+            return staging;
         }
 
         @Override

@@ -29,11 +29,13 @@ import java.util.Set;
  * @param headUnknown   look up the attributes (mode, owner, symlink) of listed objects whose
  *                      metadata is not known yet with one HEAD each, as s3fs does; they are then
  *                      remembered by version on disk ({@link #metadataDir()})
+ * @param uploadRetry   how long after a failed close its data is first tried again; each later try waits
+ *                      twice as long, up to a minute
  */
 public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEntries, Path stagingDir,
                        MountOptions options, Map<PluginKind, String> providers, Set<PluginKind> disabled,
                        Map<PluginKind, PluginSettings> settings, String cachePolicy, Path cacheDir,
-                       long cacheMaxBytes, int cacheBlockSize, boolean headUnknown) {
+                       long cacheMaxBytes, int cacheBlockSize, boolean headUnknown, Duration uploadRetry) {
 
     /** The cache policy a mount uses unless config names another. */
     public static final String DEFAULT_CACHE_POLICY = "etag";
@@ -47,6 +49,9 @@ public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEnt
         }
         if (cacheMaxBytes <= 0) {
             throw new IllegalArgumentException("the content cache size must be positive, not " + cacheMaxBytes);
+        }
+        if (uploadRetry == null || uploadRetry.isNegative() || uploadRetry.isZero()) {
+            throw new IllegalArgumentException("the first upload retry needs a positive delay, not " + uploadRetry);
         }
         if (cacheBlockSize < 4096 || cacheBlockSize > 64 * 1024 * 1024) {
             throw new IllegalArgumentException("the cache block size must be between 4 KiB and 64 MiB, not " + cacheBlockSize);
@@ -108,6 +113,9 @@ public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEnt
         // out in parallel for a whole listing, and their answers are remembered by version on disk,
         // so `ls -l` of the same unchanged objects later, also after a remount, sends none.
         private boolean headUnknown = true;
+        // One second: a server that blinked (a restart, a dropped connection) is back by then, and a
+        // file closed unsaved is stored before the user has looked at the error; later tries back off.
+        private Duration uploadRetry = Duration.ofSeconds(1);
 
         private Builder(Path stagingDir) {
             this.stagingDir = stagingDir;
@@ -178,10 +186,16 @@ public record FsConfig(Duration metadataTtl, Duration negativeTtl, long cacheEnt
             return this;
         }
 
+        /** How long after a failed close the data is first tried again (doubling up to a minute). */
+        public Builder uploadRetry(Duration firstDelay) {
+            this.uploadRetry = firstDelay;
+            return this;
+        }
+
         public FsConfig build() {
             return new FsConfig(metadataTtl, negativeTtl, cacheEntries, stagingDir, options, providers, disabled, settings,
                     cachePolicy, cacheDir != null ? cacheDir : defaultCacheDir(), cacheMaxBytes, cacheBlockSize,
-                    headUnknown);
+                    headUnknown, uploadRetry);
         }
     }
 }

@@ -80,7 +80,12 @@ public final class HandleTable implements OpenFiles {
         }
     }
 
-    /** Drops every open file at unmount, discarding staging data; nothing is uploaded here. */
+    /** Every open file, in no order: for unmount, which stores what they hold. */
+    public List<OpenFile> all() {
+        return List.copyOf(open.values());
+    }
+
+    /** Drops every open file at unmount; nothing is uploaded here, and unsaved data stays staged for the next start. */
     public void discardAll() {
         for (Long handle : List.copyOf(open.keySet())) {
             OpenFile file = open.remove(handle);

@@ -350,7 +350,7 @@ final class FuseAdapter extends FuseStubFS {
             stbuf.f_frsize.set(s.blockSize());
             stbuf.f_blocks.set(s.blocks());
             stbuf.f_bfree.set(s.freeBlocks());
-            stbuf.f_bavail.set(s.freeBlocks());
+            stbuf.f_bavail.set(s.availableBlocks());
             stbuf.f_files.set(s.files());
             stbuf.f_ffree.set(s.freeFiles());
             stbuf.f_favail.set(s.freeFiles());

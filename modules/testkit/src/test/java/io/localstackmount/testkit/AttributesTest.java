@@ -535,9 +535,14 @@ class AttributesTest {
         }
 
         @Test
-        @DisplayName("the same for the root and any path")
+        @DisplayName("the same for the root and any path (but the staging disk's free space, which moves)")
         void anyPath() {
-            assertEquals(m.fs().statfs(FsPath.ROOT), m.fs().statfs(path("/b/plain.txt")));
+            FsStats root = m.fs().statfs(FsPath.ROOT);
+            FsStats file = m.fs().statfs(path("/b/plain.txt"));
+            assertEquals(root.blocks(), file.blocks());
+            assertEquals(root.freeBlocks(), file.freeBlocks());
+            assertEquals(root.files(), file.files());
+            assertEquals(root.nameMax(), file.nameMax());
         }
     }
 }

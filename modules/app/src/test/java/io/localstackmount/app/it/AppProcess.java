@@ -107,6 +107,15 @@ final class AppProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /**
+     * SIGKILL, as {@code kill -9} or the OOM killer does: nothing runs in the command any more. The
+     * mount it leaves answers "Transport endpoint is not connected" until detached, which this does.
+     */
+    void kill() throws InterruptedException, IOException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        new ProcessBuilder("fusermount", "-u", "-z", mountPoint.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+    }
+
     /** Waits up to {@code patience} for the command to exit; its exit code, or empty while it still runs. */
     java.util.OptionalInt awaitExit(Duration patience) throws InterruptedException {
         return process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)

@@ -16,7 +16,11 @@ import java.time.Instant;
  * a script.
  */
 final class StandardAttrs implements AttrOps {
-    /** S3 has no capacity: report 1 PiB free so that tools checking free space go ahead. */
+    /**
+     * S3 has no capacity: 1 PiB in all and free, so that {@code df} shows nothing used. What can
+     * be written now is bounded by the staging disk, so that is what is available (f_bavail), and
+     * a tool that checks before writing sees the truth.
+     */
     private static final long BLOCK_SIZE = 4096;
     private static final long BLOCKS = (1L << 50) / BLOCK_SIZE;
 
@@ -50,6 +54,7 @@ final class StandardAttrs implements AttrOps {
 
     @Override
     public FsStats statfs(FsPath path) {
-        return new FsStats(BLOCK_SIZE, BLOCKS, BLOCKS, 1L << 32, 1L << 32, FsPath.NAME_MAX);
+        long available = Math.min(BLOCKS, ctx.staging().usableSpace() / BLOCK_SIZE);
+        return new FsStats(BLOCK_SIZE, BLOCKS, BLOCKS, available, 1L << 32, 1L << 32, FsPath.NAME_MAX);
     }
 }

@@ -58,6 +58,11 @@ final class FileHandle implements OpenFile {
     }
 
     @Override
+    public boolean saveUnattended() {
+        return content.saveUnattended();
+    }
+
+    @Override
     public void discard() {
         if (content.releaseHandle()) {
             content.discard();

@@ -170,7 +170,8 @@ final class SparseStaging {
         }
     }
 
-    private String baseEtag() {
+    /** The ETag of the version the edit began from (asked of S3 after a rename). */
+    String baseEtag() {
         if (baseEtag == null) {
             baseEtag = ctx.store().head(basePath.bucket(), basePath.key())
                     .orElseThrow(() -> new FsException(Errno.EIO, basePath + " was removed while being edited; its unchanged parts are gone"))

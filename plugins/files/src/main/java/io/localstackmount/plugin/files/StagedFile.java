@@ -4,16 +4,17 @@ import io.localstackmount.api.Errno;
 import io.localstackmount.api.FsContext;
 import io.localstackmount.api.FsException;
 import io.localstackmount.api.FsPath;
+import io.localstackmount.api.LocalDisk;
 import io.localstackmount.api.Node;
 import io.localstackmount.api.NodeType;
 import io.localstackmount.api.ObjectInfo;
 import io.localstackmount.api.OpenFlags;
 import io.localstackmount.api.PosixMetadata;
+import io.localstackmount.api.StagingFile;
 import java.io.IOException;
 import java.net.URLConnection;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
@@ -46,6 +47,8 @@ final class StagedFile {
     /** An object is stored under the path: its content and metadata are the base of changes. */
     private boolean stored;
     private volatile boolean unlinked;
+    /** The content's staging file in core's staging area, which records what it is for; null while not local. */
+    private StagingFile staged;
     private Path stagingFile;
     private FileChannel channel;
     /** True while the content was written only by appending from empty: it can be streamed. */
@@ -90,6 +93,12 @@ final class StagedFile {
                 ctx.options().uid(), ctx.options().gid(), null);
         StagedFile file = new StagedFile(ctx, uploads, path, node, false);
         file.makeLocal(false);
+        try {
+            file.staged.changed();
+        } catch (FsException e) {
+            file.drop();
+            throw e;
+        }
         file.appendOnly = true;
         file.dirty = true;
         return file;
@@ -116,6 +125,11 @@ final class StagedFile {
     /** A descriptor closed; true when it was the last, and the caller must {@link #discard} the content. */
     boolean releaseHandle() {
         return handles.decrementAndGet() == 0;
+    }
+
+    /** True when only the caller's descriptor holds this content: its close is the last one. */
+    boolean lastHandle() {
+        return handles.get() == 1;
     }
 
     FsPath path() {
@@ -193,7 +207,7 @@ final class StagedFile {
             }
             return buf.position();
         } catch (IOException e) {
-            throw new FsException(Errno.EIO, "reading the staging file of " + path + " failed", e);
+            throw LocalDisk.failure("reading the staging file of " + path + " failed", e);
         }
     }
 
@@ -205,6 +219,7 @@ final class StagedFile {
             if (sparse != null) {
                 sparse.beforeWrite(at, at + length);
             }
+            staged.changed();
             ByteBuffer buf = ByteBuffer.wrap(src, 0, length);
             while (buf.hasRemaining()) {
                 channel.write(buf, at + buf.position());
@@ -214,7 +229,7 @@ final class StagedFile {
             streamIfSequential(at == sizeBefore);
             return length;
         } catch (IOException e) {
-            throw new FsException(Errno.EIO, "writing the staging file of " + path + " failed (is the disk full?)", e);
+            throw LocalDisk.failure("writing the staging file " + stagingFile + " of " + path + " failed", e);
         }
     }
 
@@ -229,6 +244,7 @@ final class StagedFile {
             sparse.beforeResize(size);
         }
         try {
+            staged.changed();
             if (size < channel.size()) {
                 channel.truncate(size);
             } else if (size > channel.size()) {
@@ -236,21 +252,73 @@ final class StagedFile {
             }
             changed(size);
         } catch (IOException e) {
-            throw new FsException(Errno.EIO, "truncating the staging file of " + path + " failed", e);
+            throw LocalDisk.failure("truncating the staging file " + stagingFile + " of " + path + " failed", e);
         }
     }
 
-    /** Uploads the content if it changed; EIO when the upload fails (the stored object is then untouched). */
+    /**
+     * Uploads the content if it changed; EIO when the upload fails: the stored object is then
+     * untouched, and the content stays dirty and staged (its record says so) to be tried again.
+     */
     synchronized void save() {
         if (!dirty || unlinked) {
             return;
         }
-        FsPath target = path;
+        Node uploaded;
+        try {
+            uploaded = upload(path);
+        } catch (RuntimeException e) {
+            staged.failed();
+            throw e instanceof FsException fs && fs.errno() != Errno.EIO ? fs
+                    : new FsException(Errno.EIO, e.getMessage() + "; the data stays in " + stagingFile + " and is tried again", e);
+        }
+        stored = true;
+        dirty = false;
+        appendOnly = false;
+        if (sparse != null) {
+            sparse.saved(path, uploaded);
+        }
+        node = uploaded.withName(path.name());
+        staged.saved(path, uploaded.etag());
+    }
+
+    /**
+     * Stores the content when nobody waits for the answer (a retry after a failed close, unmount):
+     * as {@link #save}, but never over a version another client stored since the content's base.
+     * Such content is set aside in core's conflicts folder instead and no longer stored here.
+     *
+     * @return false when it was set aside
+     */
+    synchronized boolean saveUnattended() {
+        if (!dirty || unlinked) {
+            return true;
+        }
+        Optional<ObjectInfo> current = ctx.store().head(path.bucket(), path.key());
+        String base = staged.baseEtag();
+        boolean changed = base == null ? current.isPresent() : current.isEmpty() || !current.get().etag().equals(base);
+        if (!changed) {
+            save();
+            return true;
+        }
+        stopStreaming();
+        closeChannel();
+        staged.setAside(current.orElse(null));
+        staged = null;
+        stagingFile = null;
+        sparse = null;
+        dirty = false;
+        unlinked = true; // the name shows S3's version again; open descriptors can no longer store this content
+        return false;
+    }
+
+    /** Uploads the dirty content as the object at {@code target}; the node S3 now has. */
+    private Node upload(FsPath target) {
         Map<String, String> base = Map.of();
         String contentType = null;
         if (stored && stream == null) {
             // Keep what other tools stored with the object: user metadata and Content-Type.
             Optional<ObjectInfo> previous = ctx.store().head(target.bucket(), target.key());
+            staged.replacing(previous.map(ObjectInfo::etag).orElse(null));
             if (previous.isPresent()) {
                 base = previous.get().metadata();
                 contentType = previous.get().contentType();
@@ -266,6 +334,7 @@ final class StagedFile {
         }
         Node n = node;
         Map<String, String> metadata = PosixMetadata.of(base, NodeType.FILE, n.mode(), n.uid(), n.gid(), n.mtime());
+        staged.uploading();
         Node uploaded = stream != null ? finishStream(target, metadata) : null;
         if (uploaded == null && sparse != null && sparse.hasPartsInS3(n.size())) {
             uploaded = sparse.upload(target, n.size(), metadata, contentType);
@@ -280,13 +349,7 @@ final class StagedFile {
                 throw new FsException(Errno.EIO, "reading the staging file of " + target + " failed", e);
             }
         }
-        stored = true;
-        dirty = false;
-        appendOnly = false;
-        if (sparse != null) {
-            sparse.saved(target, uploaded);
-        }
-        node = uploaded.withName(target.name());
+        return uploaded;
     }
 
     /**
@@ -352,16 +415,39 @@ final class StagedFile {
         }
     }
 
-    /** Frees the staging file and any running upload without storing anything. */
+    /**
+     * Frees the content without storing anything: the last descriptor closed (core's own ones
+     * included, at unmount). Unsaved data keeps its staging file and record, so that the next start
+     * stores it; anything else is deleted.
+     */
     synchronized void discard() {
+        if (isDirty()) {
+            reader.clear();
+            stopStreaming();
+            closeChannel();
+            LOG.debug("{}: unsaved data stays in {} for the next start", path, stagingFile);
+            return;
+        }
+        drop();
+    }
+
+    /** Frees the staging file and any running upload, unsaved data included: content nobody will ever see. */
+    synchronized void drop() {
         reader.clear();
         stopStreaming();
+        closeChannel();
+        if (staged != null) {
+            staged.delete();
+            staged = null;
+        }
+    }
+
+    private void closeChannel() {
         if (channel != null) {
             try {
                 channel.close();
-                Files.deleteIfExists(stagingFile);
             } catch (IOException e) {
-                LOG.warn("could not remove staging file {}: {}", stagingFile, e.toString());
+                LOG.warn("could not close the staging file {}: {}", stagingFile, e.toString());
             }
             channel = null;
         }
@@ -384,22 +470,32 @@ final class StagedFile {
         if (channel != null) {
             return;
         }
+        StagingFile file = ctx.staging().create(path, stored ? node.etag() : null);
         try {
-            stagingFile = Files.createTempFile(ctx.stagingDir(), "staged-", ".tmp");
+            stagingFile = file.file();
             boolean keep = keepContent && stored && node.size() > 0;
             boolean partByPart = keep && LocalParts.worthIt(node.size(), uploads.partSize());
             if (keep && !partByPart) {
-                // Before the channel opens: the download replaces the file.
-                ctx.store().download(path.bucket(), path.key(), stagingFile);
+                // Before the channel opens: the download replaces the file. Its version is the base.
+                ObjectInfo base = ctx.store().download(path.bucket(), path.key(), stagingFile);
+                file.saved(path, base.etag());
             }
             channel = FileChannel.open(stagingFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
             if (partByPart) {
                 sparse = SparseStaging.stage(ctx, uploads, path, stagingFile, channel);
                 node = node.withSize(sparse.baseSize(), node.mtime());
+                file.saved(path, sparse.baseEtag());
+                file.partial();
             }
+            staged = file;
             reader.clear();
-        } catch (IOException e) {
-            throw new FsException(Errno.EIO, "cannot stage " + path + " in " + ctx.stagingDir() + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            closeChannel();
+            file.delete();
+            if (e instanceof IOException io) {
+                throw LocalDisk.failure("cannot stage " + path + " in " + ctx.stagingDir(), io);
+            }
+            throw (RuntimeException) e;
         }
     }
 

@@ -13,8 +13,6 @@ import io.localstackmount.api.PosixMetadata;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Files are objects. Reads are ranged GETs; writes go to a {@link StagedFile} and are uploaded when
@@ -23,8 +21,6 @@ import org.slf4j.LoggerFactory;
  * objects whose body is the target and whose stored mode says S_IFLNK, as s3fs writes them.
  */
 final class StandardFiles implements FileOps {
-    private static final Logger LOG = LoggerFactory.getLogger(StandardFiles.class);
-
     private final FsContext ctx;
     private final Uploads uploads;
     /**
@@ -75,8 +71,8 @@ final class StandardFiles implements FileOps {
         try {
             joined.content().opened(flags, looked);
         } catch (FsException e) {
-            ctx.openFiles().remove(joined.handle());
             releaseRef(joined.content());
+            ctx.openFiles().remove(joined.handle());
             throw e;
         }
         return joined.handle();
@@ -94,7 +90,7 @@ final class StandardFiles implements FileOps {
                 return ctx.openFiles().register(new FileHandle(content, flags.append()));
             }
         }
-        content.discard();
+        content.drop();
         return opened(raced.get(), flags, raced.get().content().attributes());
     }
 
@@ -116,11 +112,17 @@ final class StandardFiles implements FileOps {
         }
     }
 
+    /**
+     * A descriptor lets go of {@code content}. The last one frees it, unless it holds data that
+     * could not be uploaded: never lose a write, so core keeps that open and retries it.
+     */
     private void releaseRef(StagedFile content) {
+        if (content.isDirty() && content.lastHandle()) {
+            // The reference passes to core's descriptor: the count stays where it is.
+            ctx.staging().keep(new FileHandle(content, false));
+            return;
+        }
         if (content.releaseHandle()) {
-            if (content.isDirty()) {
-                LOG.warn("{} was closed with changes that could not be uploaded (see the error above); they are discarded", content.path());
-            }
             content.discard();
         }
     }
@@ -147,7 +149,9 @@ final class StandardFiles implements FileOps {
 
     @Override
     public void release(FsPath path, long handle) {
-        releaseRef(((FileHandle) ctx.openFiles().remove(handle)).content());
+        // Content that core keeps is registered before this descriptor goes, so an open never misses it.
+        releaseRef(file(handle).content());
+        ctx.openFiles().remove(handle);
     }
 
     @Override
@@ -166,8 +170,8 @@ final class StandardFiles implements FileOps {
                     content.save(); // nobody else had changes to store: truncate(1) stores at once
                 }
             } finally {
-                ctx.openFiles().remove(shared.get().handle());
                 releaseRef(content);
+                ctx.openFiles().remove(shared.get().handle());
             }
             return;
         }
@@ -180,7 +184,7 @@ final class StandardFiles implements FileOps {
             file.truncate(size);
             file.save();
         } finally {
-            file.discard();
+            releaseRef(file);
         }
     }
 
