@@ -627,6 +627,12 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public ObjectInfo copy(String srcBucket, String srcKey, String dstBucket, String dstKey, Map<String, String> metadata) {
+        return copy(srcBucket, srcKey, dstBucket, dstKey, metadata, java.util.function.UnaryOperator.identity());
+    }
+
+    @Override
+    public ObjectInfo copy(String srcBucket, String srcKey, String dstBucket, String dstKey, Map<String, String> metadata,
+                           java.util.function.UnaryOperator<String> retype) {
         // The HEAD gives the size for the answer and the headers a REPLACE would otherwise drop;
         // copying only while the ETag still matches keeps the two consistent.
         String what = "CopyObject " + S3Errors.location(srcBucket, srcKey) + " to";
@@ -637,8 +643,13 @@ public final class S3ObjectStore implements ObjectStore {
             throw errors.map(what + " (HeadObject of the source)", dstBucket, dstKey, e);
         }
         long size = size(source.contentLength());
+        String type = retype.apply(source.contentType());
+        if (type != null && !type.equals(source.contentType()) && metadata == null) {
+            // A new Content-Type needs REPLACE, which sends the user metadata again.
+            metadata = source.metadata();
+        }
         if (size > maxCopySize) {
-            return copyInParts(srcBucket, srcKey, dstBucket, dstKey, source, size, metadata);
+            return copyInParts(srcBucket, srcKey, dstBucket, dstKey, source, size, metadata, type);
         }
         Deadlines.Budget budget = deadlines.transfer(size);
         CopyObjectRequest.Builder request = CopyObjectRequest.builder()
@@ -653,7 +664,7 @@ public final class S3ObjectStore implements ObjectStore {
             resultMeta = lowerCaseKeys(metadata);
             // REPLACE drops every header that is not sent again, Content-Type included.
             request.metadataDirective(MetadataDirective.REPLACE).metadata(Map.copyOf(metadata))
-                    .contentType(source.contentType())
+                    .contentType(type != null ? type : source.contentType())
                     .contentEncoding(source.contentEncoding())
                     .contentDisposition(source.contentDisposition())
                     .contentLanguage(source.contentLanguage())
@@ -666,7 +677,7 @@ public final class S3ObjectStore implements ObjectStore {
             CopyObjectResponse r = client.copyObject(request.build());
             Instant modified = r.copyObjectResult().lastModified() != null ? r.copyObjectResult().lastModified() : clock.instant();
             return new ObjectInfo(dstKey, size, modified, stripQuotes(r.copyObjectResult().eTag()), resultMeta,
-                    source.contentType());
+                    metadata != null && type != null ? type : source.contentType());
         } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
             if (S3Errors.status(e) == 412) {
                 throw new FsException(Errno.EIO, what + " " + S3Errors.location(dstBucket, dstKey) + " at " + description
@@ -682,14 +693,15 @@ public final class S3ObjectStore implements ObjectStore {
      * Content-Type and, unless replaced, user metadata come from the source.
      */
     private ObjectInfo copyInParts(String srcBucket, String srcKey, String dstBucket, String dstKey,
-                                   HeadObjectResponse source, long size, Map<String, String> metadata) {
+                                   HeadObjectResponse source, long size, Map<String, String> metadata, String contentType) {
         Map<String, String> resultMeta = lowerCaseKeys(metadata != null ? metadata : source.metadata());
         String etag = stripQuotes(source.eTag());
         long partSize = Math.max(Math.min(COPY_PART_SIZE, maxCopySize), (size + MAX_PARTS - 1) / MAX_PARTS);
-        String uploadId = startMultipart(dstBucket, dstKey, resultMeta, source.contentType());
+        String type = contentType != null ? contentType : source.contentType();
+        String uploadId = startMultipart(dstBucket, dstKey, resultMeta, type);
         ObjectInfo done = inParts(dstBucket, dstKey, uploadId, size, partSize, (partNumber, offset, length) ->
                 uploadPartCopy(dstBucket, dstKey, uploadId, partNumber, srcBucket, srcKey, etag, offset, length));
-        return new ObjectInfo(dstKey, size, done.lastModified(), done.etag(), resultMeta, source.contentType());
+        return new ObjectInfo(dstKey, size, done.lastModified(), done.etag(), resultMeta, type);
     }
 
     private static String quoted(String etag) {
