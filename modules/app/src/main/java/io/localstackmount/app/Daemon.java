@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -126,13 +127,19 @@ final class Daemon {
      * session of its own.
      */
     private static List<String> childCommand(String[] args) {
-        ProcessHandle.Info info = ProcessHandle.current().info();
-        Optional<String> java = info.command();
-        Optional<String[]> all = info.arguments();
-        if (java.isEmpty() || all.isEmpty() || all.get().length < args.length) {
+        Optional<String> java = ProcessHandle.current().info().command();
+        // /proc/self/cmdline itself: ProcessHandle.Info gives no arguments for a long command line (a test's class path).
+        String[] cmdline;
+        try {
+            String text = new String(Files.readAllBytes(Path.of("/proc/self/cmdline")), StandardCharsets.UTF_8);
+            cmdline = text.split("\0");
+        } catch (IOException e) {
             return null;
         }
-        String[] full = all.get();
+        if (java.isEmpty() || cmdline.length < args.length + 1) {
+            return null;
+        }
+        String[] full = Arrays.copyOfRange(cmdline, 1, cmdline.length);
         List<String> command = new ArrayList<>();
         for (String setsid : List.of("/usr/bin/setsid", "/bin/setsid")) {
             if (Files.isExecutable(Path.of(setsid))) {
