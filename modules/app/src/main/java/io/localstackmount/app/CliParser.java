@@ -34,8 +34,16 @@ final class CliParser {
     /** SOURCE of the mount(8) form that means "every bucket", as fstab's first field. */
     static final String ALL_BUCKETS_SOURCE = "localstackmount";
 
-    /** The usage text of {@code --help}. */
-    static final String USAGE = new CliParser(Path.of("/")).root.getUsageMessage(CommandLine.Help.Ansi.OFF);
+    /** The usage text of {@code --help}; rendered only when asked for (it is not free at start-up). */
+    static String usage() {
+        return new CliParser(Path.of("/"), true).root.getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
+
+    /**
+     * Words that need the whole model: help (its sections are picocli argument groups) and the
+     * subcommands. A plain mount is parsed without them: building them cost about 0.1 s of start-up.
+     */
+    private static final Set<String> FULL_MODEL_WORDS = Set.of("-h", "--help", "plugins", "unmount", "umount", "status", "completion");
 
     private final Path cwd;
     private final CommandLine root;
@@ -48,9 +56,17 @@ final class CliParser {
     private boolean printConfig;
     private Boolean daemon;
 
-    private CliParser(Path cwd) {
+    /** True when --help sections and the subcommands are built (see {@link #FULL_MODEL_WORDS}). */
+    private final boolean full;
+
+    private CliParser(Path cwd, boolean full) {
         this.cwd = cwd;
+        this.full = full;
         this.root = new CommandLine(rootSpec());
+        root.setOverwrittenOptionsAllowed(true);
+        if (!full) {
+            return;
+        }
         subcommand(CliOptions.Command.PLUGINS, "plugins", "list every plugin found: group, name, selected or not, module, jar", true);
         CommandSpec unmount = subcommand(CliOptions.Command.UNMOUNT, "unmount",
                 "unmount DIR: asks its mount to flush and unmount, waits until it has; a mount left behind by a killed"
@@ -65,7 +81,6 @@ final class CliParser {
                 .description("only the mount at DIR").build());
         subcommand(CliOptions.Command.COMPLETION, "completion",
                 "print a bash completion script: source <(localstackmount completion)", false);
-        root.setOverwrittenOptionsAllowed(true);
         subcommands.values().forEach(c -> c.setOverwrittenOptionsAllowed(true));
     }
 
@@ -75,12 +90,12 @@ final class CliParser {
 
     /** Parses {@code args}; relative paths in option values are relative to {@code cwd}. */
     static CliOptions parse(List<String> args, Path cwd) {
-        return new CliParser(cwd).run(args);
+        return new CliParser(cwd, args.stream().anyMatch(FULL_MODEL_WORDS::contains)).run(args);
     }
 
     /** The bash completion script of {@code localstackmount completion}. */
     static String completionScript() {
-        return picocli.AutoComplete.bash("localstackmount", new CliParser(Path.of("/")).root);
+        return picocli.AutoComplete.bash("localstackmount", new CliParser(Path.of("/"), true).root);
     }
 
     private CliOptions run(List<String> args) {
@@ -234,8 +249,8 @@ final class CliParser {
         // The version is asked for only when printed: it loads SDK classes, which must not start logging
         // before Logging has configured it.
         CommandSpec spec = CommandSpec.create().name("localstackmount").versionProvider(Version::lines);
-        spec.mixinStandardHelpOptions(true);
-        spec.usageMessage()
+        helpOptions(spec, true);
+        spec.usageMessage().synopsisHeading("").width(100)
                 .customSynopsis(
                         "Usage: localstackmount [OPTIONS] [MOUNTPOINT]",
                         "       localstackmount [OPTIONS] SOURCE MOUNTPOINT   (the form of mount(8), fstab and systemd)",
@@ -253,42 +268,42 @@ final class CliParser {
                         "3 no endpoint answers, 4 mounting failed (docs/CONFIGURATION.md, Exit codes).");
         spec.addPositional(PositionalParamSpec.builder().paramLabel("[SOURCE] MOUNTPOINT").arity("0..*").type(List.class)
                 .auxiliaryTypes(String.class).hidden(true).build());
-        ArgGroupSpec.Builder running = group("Running:");
-        running.addArg(option("--daemon").description("run in the background; return once the mount answers (exit 0) or failed (its exit code)")
+        Section running = new Section(spec, "Running:");
+        running.add(option("--daemon").description("run in the background; return once the mount answers (exit 0) or failed (its exit code)")
                 .arity("0").type(boolean.class).setter(set(v -> daemon = true)).build());
-        running.addArg(option("-f", "--foreground").description("stay in the foreground (the mount(8) form's default is the background)")
+        running.add(option("-f", "--foreground").description("stay in the foreground (the mount(8) form's default is the background)")
                 .arity("0").type(boolean.class).setter(set(v -> daemon = false)).build());
-        running.addArg(option("-o").paramLabel("OPTIONS").description("mount options, comma-separated: ro, allow_other, uid=N, gid=N, umask=M,"
+        running.add(option("-o").paramLabel("OPTIONS").description("mount options, comma-separated: ro, allow_other, uid=N, gid=N, umask=M,"
                         + " nonempty, _netdev, nofail, x-systemd.*, ...; every option below without its dashes (endpoint=URL);"
                         + " every configuration key (s3.endpoint=URL)")
                 .arity("1").type(String.class).setter(set(v -> mountOptions((String) v))).build());
         // FUSE's own conventions: -d is debug in the foreground, -s single-threaded (we serve on our own threads).
-        running.addArg(option("-d").description("FUSE's debug switch: --debug in the foreground").hidden(true)
+        running.add(option("-d").description("FUSE's debug switch: --debug in the foreground").hidden(true)
                 .arity("0").type(boolean.class).setter(set(v -> {
                     daemon = false;
                     flags.add(new Setting("mount.debug", "true", Level.FLAG, "-d", cwd));
                 })).build());
-        running.addArg(option("-s").description("FUSE's single-thread switch: accepted, ignored").hidden(true)
+        running.add(option("-s").description("FUSE's single-thread switch: accepted, ignored").hidden(true)
                 .arity("0").type(boolean.class).setter(set(v -> ignored.add("-s"))).build());
-        spec.addArgGroup(running.build());
-        spec.addArgGroup(configGroup().build());
+        running.done();
+        configOptions(spec);
         for (CliFlags.Section section : CliFlags.Section.values()) {
-            ArgGroupSpec.Builder g = group(section.heading);
+            Section g = new Section(spec, section.heading);
             for (CliFlags.Flag flag : CliFlags.ALL) {
                 if (flag.section() == section) {
-                    g.addArg(flagOption(flag));
+                    g.add(flagOption(flag));
                 }
             }
-            spec.addArgGroup(g.build());
+            g.done();
         }
         return spec;
     }
 
-    private ArgGroupSpec.Builder configGroup() {
-        ArgGroupSpec.Builder g = group("Configuration:");
-        g.addArg(option("--config").paramLabel("FILE").description("use FILE instead of looking for .localstackmount.properties")
+    private void configOptions(CommandSpec spec) {
+        Section g = new Section(spec, "Configuration:");
+        g.add(option("--config").paramLabel("FILE").description("use FILE instead of looking for .localstackmount.properties")
                 .arity("1").type(String.class).setter(set(v -> configFile = Path.of((String) v))).build());
-        g.addArg(option("--set").paramLabel("KEY=VALUE").description("set any configuration key, e.g. --set plugin.rename.max-keys=5000")
+        g.add(option("--set").paramLabel("KEY=VALUE").description("set any configuration key, e.g. --set plugin.rename.max-keys=5000")
                 .arity("1").type(String.class).setter(set(v -> {
                     String pair = (String) v;
                     int eq = pair.indexOf('=');
@@ -297,24 +312,62 @@ final class CliParser {
                     }
                     flags.add(new Setting(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim(), Level.FLAG, "--set", cwd));
                 })).build());
-        g.addArg(option("--print-config").description("print the effective configuration, where each value came from, and exit")
+        g.add(option("--print-config").description("print the effective configuration, where each value came from, and exit")
                 .arity("0").type(boolean.class).setter(set(v -> printConfig = true)).build());
-        g.addArg(option("--plugin-dir").paramLabel("DIR").description("load plugin jars from DIR too (repeatable)")
+        g.add(option("--plugin-dir").paramLabel("DIR").description("load plugin jars from DIR too (repeatable)")
                 .arity("1").type(String.class).setter(set(v -> pluginDirs.add(cwd.resolve((String) v)))).build());
-        return g;
+        g.done();
+    }
+
+    /** The options of one --help section: an argument group when help can be asked for, plain options otherwise. */
+    private final class Section {
+        private final CommandSpec spec;
+        private final ArgGroupSpec.Builder group;
+
+        Section(CommandSpec spec, String heading) {
+            this.spec = spec;
+            this.group = full ? group(heading) : null;
+        }
+
+        void add(OptionSpec option) {
+            if (group != null) {
+                group.addArg(option);
+            } else {
+                spec.addOption(option);
+            }
+        }
+
+        void done() {
+            if (group != null) {
+                spec.addArgGroup(group.build());
+            }
+        }
     }
 
     private CommandLine subcommand(CliOptions.Command command, String name, String description, boolean configOptions) {
         CommandSpec spec = CommandSpec.create().name(name);
-        spec.mixinStandardHelpOptions(true);
+        helpOptions(spec, false);
         spec.usageMessage().description(description);
         if (configOptions) {
-            spec.addArgGroup(configGroup().build());
+            configOptions(spec);
         }
         CommandLine line = new CommandLine(spec);
         root.addSubcommand(name, line);
         subcommands.put(command, line);
         return line;
+    }
+
+    /**
+     * -h/--help (and -V/--version): declared here rather than with picocli's mixin, which builds them
+     * by reflection over annotations for every command at every start.
+     */
+    private static void helpOptions(CommandSpec spec, boolean version) {
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).arity("0").type(boolean.class)
+                .description("show this help and exit").build());
+        if (version) {
+            spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).arity("0").type(boolean.class)
+                    .description("print the version and exit").build());
+        }
     }
 
     private OptionSpec flagOption(CliFlags.Flag flag) {
@@ -364,7 +417,7 @@ final class CliParser {
     /** Every option name of the main command, for tests and docs. */
     static Set<String> optionNames() {
         Set<String> names = new LinkedHashSet<>();
-        new CliParser(Path.of("/")).root.getCommandSpec().options().forEach(o -> names.addAll(List.of(o.names())));
+        new CliParser(Path.of("/"), true).root.getCommandSpec().options().forEach(o -> names.addAll(List.of(o.names())));
         return names;
     }
 }
