@@ -52,10 +52,20 @@ final class MountRecords {
             return values.getProperty(key);
         }
 
-        /** The process that wrote it still runs, and is a JVM (a reused pid is some other program). */
+        /** The process that wrote it still runs: same pid and the start time it recorded (a reused pid is another process). */
         boolean alive() {
-            return ProcessHandle.of(pid()).filter(ProcessHandle::isAlive)
-                    .map(p -> p.info().command().map(c -> c.endsWith("java")).orElse(true)).orElse(false);
+            return ProcessHandle.of(pid()).filter(ProcessHandle::isAlive).map(p -> {
+                String started = values.getProperty("started");
+                java.util.Optional<java.time.Instant> actual = p.info().startInstant();
+                if (started == null || actual.isEmpty()) {
+                    return true;
+                }
+                try {
+                    return Math.abs(java.time.Duration.between(java.time.Instant.parse(started), actual.get()).toMillis()) < 2000;
+                } catch (java.time.format.DateTimeParseException e) {
+                    return true;
+                }
+            }).orElse(false);
         }
     }
 
