@@ -7,6 +7,7 @@ module io.localstackmount.s3 {
     requires org.slf4j;
     requires software.amazon.awssdk.services.s3;
     requires software.amazon.awssdk.regions;
+    requires software.amazon.awssdk.profiles;
     requires software.amazon.awssdk.auth;
     requires software.amazon.awssdk.awscore;
     requires software.amazon.awssdk.core;

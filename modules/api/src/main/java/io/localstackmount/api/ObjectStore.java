@@ -55,6 +55,17 @@ public interface ObjectStore extends ObjectSource, AutoCloseable {
      */
     ObjectInfo copy(String srcBucket, String srcKey, String dstBucket, String dstKey, Map<String, String> metadata);
 
+    /**
+     * {@link #copy(String, String, String, String, Map)} whose copy gets the Content-Type that
+     * {@code contentType} answers for the source's (the source's own to keep it): a rename decides it
+     * from the names, and the store learns the source's type from the HEAD it makes anyway. A store
+     * that cannot change the type on a copy keeps the source's, which this default does.
+     */
+    default ObjectInfo copy(String srcBucket, String srcKey, String dstBucket, String dstKey, Map<String, String> metadata,
+                            java.util.function.UnaryOperator<String> contentType) {
+        return copy(srcBucket, srcKey, dstBucket, dstKey, metadata);
+    }
+
     @Override
     void close();
 }

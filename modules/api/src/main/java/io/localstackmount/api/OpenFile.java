@@ -23,6 +23,21 @@ public interface OpenFile {
     boolean updateUnsaved(java.util.function.UnaryOperator<Node> change);
 
     /**
+     * Sets ({@code value} non-null) or removes one user metadata entry ({@code x-amz-meta-KEY}) of
+     * unsaved data, so that it is stored with the upload: {@code cp -a} and {@code rsync -X} set
+     * attributes on a file they have just written. Returns false when the handle holds no unsaved
+     * data (or its provider cannot carry metadata) and the change must go to S3.
+     */
+    default boolean updateUnsavedMetadata(String key, String value) {
+        return false;
+    }
+
+    /** Gives unsaved data a chosen Content-Type, stored with its upload; false as for {@link #updateUnsavedMetadata}. */
+    default boolean updateUnsavedContentType(String contentType) {
+        return false;
+    }
+
+    /**
      * The file is about to be removed or replaced under its name (unlink, or a rename onto it): the
      * handle keeps working on the content it opened, but closing it must not store that content
      * under the name again.

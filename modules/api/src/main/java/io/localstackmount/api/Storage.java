@@ -74,7 +74,8 @@ public interface Storage {
      * rename of a file or symlink to a free name or over a file: a server-side copy, then the delete
      * of the old key. A file open with unsaved data and no object yet is not copied: its descriptors
      * move and store it under the new name. Either name or both hold the object afterwards, never
-     * neither: EIO says when it is under both. Returns the node at {@code to}.
+     * neither: EIO says when it is under both. A Content-Type guessed from the old name becomes the
+     * new name's guess, a chosen one stays ({@link ContentTypes}). Returns the node at {@code to}.
      */
     Node moveFile(FsPath from, FsPath to);
 

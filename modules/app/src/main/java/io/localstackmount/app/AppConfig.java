@@ -47,6 +47,9 @@ final class AppConfig {
     private final boolean readOnly;
     private final boolean allowOther;
     private final boolean debug;
+    private final boolean nonempty;
+    private final Path logFile;
+    private final String logLevel;
     private final int uid;
     private final int gid;
     private final int umask;
@@ -78,6 +81,9 @@ final class AppConfig {
         this.readOnly = b.readOnly;
         this.allowOther = b.allowOther;
         this.debug = b.debug;
+        this.nonempty = b.nonempty;
+        this.logFile = b.logFile;
+        this.logLevel = b.logLevel;
         this.uid = b.uid != null ? b.uid : UserIds.uid();
         this.gid = b.gid != null ? b.gid : UserIds.gid();
         this.umask = b.umask;
@@ -151,6 +157,21 @@ final class AppConfig {
         return debug;
     }
 
+    /** Mount over a folder that is not empty. */
+    boolean nonempty() {
+        return nonempty;
+    }
+
+    /** Where the log is appended, or null for the terminal (stderr). */
+    Path logFile() {
+        return logFile;
+    }
+
+    /** The level of this program's own log lines: error, warn, info, debug or trace. */
+    String logLevel() {
+        return logLevel;
+    }
+
     int uid() {
         return uid;
     }
@@ -201,7 +222,7 @@ final class AppConfig {
 
     MountSettings mountSettings() {
         // The kernel may keep what we told it as long as our own metadata cache would answer the same.
-        return new MountSettings(allowOther, readOnly, debug, busyTimeout, fsConfig().metadataTtl());
+        return new MountSettings(allowOther, readOnly, debug, busyTimeout, fsConfig().metadataTtl(), nonempty);
     }
 
     /** Core's config: mount options, metadata caches, plugin choices and settings. */
@@ -259,6 +280,12 @@ final class AppConfig {
         // Off: FUSE's allow_other needs user_allow_other in /etc/fuse.conf for non-root users.
         private boolean allowOther;
         private boolean debug;
+        // Off: mounting over files hides them until unmount, which surprises more often than it helps (libfuse 2's default too).
+        private boolean nonempty;
+        // null = stderr: the terminal in the foreground; a daemon's output goes to its log file anyway.
+        private Path logFile;
+        // info: the start, the endpoint, unmount, and every failure; debug adds the wiring, --debug each operation.
+        private String logLevel = "info";
         // null = the mounting user: what files created on a local disk get.
         private Integer uid;
         private Integer gid;
@@ -338,6 +365,21 @@ final class AppConfig {
 
         Builder debug(boolean value) {
             this.debug = value;
+            return this;
+        }
+
+        Builder nonempty(boolean value) {
+            this.nonempty = value;
+            return this;
+        }
+
+        Builder logFile(Path file) {
+            this.logFile = file;
+            return this;
+        }
+
+        Builder logLevel(String level) {
+            this.logLevel = level;
             return this;
         }
 

@@ -38,7 +38,8 @@ final class ConfigKeys {
             "s3.attempt-timeout", "s3.call-timeout", "s3.min-throughput",
             "embedded", "embedded.data-dir",
             "mount.point", "mount.bucket", "mount.bucket-filter", "mount.read-only", "mount.allow-other",
-            "mount.uid", "mount.gid", "mount.umask", "mount.staging-dir", "mount.busy-timeout", "mount.debug",
+            "mount.uid", "mount.gid", "mount.umask", "mount.staging-dir", "mount.busy-timeout", "mount.nonempty", "mount.debug",
+            "log.file", "log.level",
             "metadata.ttl", "metadata.negative-ttl", "metadata.max-entries", "metadata.head-unknown",
             CacheKeys.POLICY, CacheKeys.DIR, CacheKeys.MAX_BYTES, CacheKeys.BLOCK_SIZE,
             PLUGIN_DIRS);
@@ -54,7 +55,7 @@ final class ConfigKeys {
 
     /** Environment variables with our prefix that are not config keys: the launcher's and docker-compose's. */
     static final Set<String> NOT_CONFIG_ENV = Set.of("LOCALSTACKMOUNT_JAVA_OPTS", "LOCALSTACKMOUNT_DIR",
-            "LOCALSTACKMOUNT_UID", "LOCALSTACKMOUNT_GID", "LOCALSTACKMOUNT_HOME");
+            "LOCALSTACKMOUNT_UID", "LOCALSTACKMOUNT_GID", "LOCALSTACKMOUNT_HOME", Daemon.READY_VARIABLE);
 
     private ConfigKeys() {
     }

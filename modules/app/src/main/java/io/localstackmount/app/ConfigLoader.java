@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * its flag; a value from a file only when no AWS variable sets the same thing.
  */
 final class ConfigLoader {
-    private static final List<String> ENDPOINT_ENV = List.of("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "LOCALSTACK_ENDPOINT");
+    private static final List<String> ENDPOINT_ENV = List.of("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "LOCALSTACK_ENDPOINT",
+            "LOCALSTACK_HOST");
     private static final List<String> REGION_ENV = List.of("AWS_REGION", "AWS_DEFAULT_REGION");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
 
@@ -73,6 +74,9 @@ final class ConfigLoader {
         value("mount.read-only", ConfigLoader::bool).ifPresent(b::readOnly);
         value("mount.allow-other", ConfigLoader::bool).ifPresent(b::allowOther);
         value("mount.debug", ConfigLoader::bool).ifPresent(b::debug);
+        value("mount.nonempty", ConfigLoader::bool).ifPresent(b::nonempty);
+        value("log.file", this::path).ifPresent(b::logFile);
+        value("log.level", ConfigLoader::logLevel).ifPresent(b::logLevel);
         value("mount.uid", s -> (int) number(s, 0, Integer.MAX_VALUE)).ifPresent(b::uid);
         value("mount.gid", s -> (int) number(s, 0, Integer.MAX_VALUE)).ifPresent(b::gid);
         value("mount.umask", ConfigLoader::octal).ifPresent(b::umask);
@@ -197,7 +201,7 @@ final class ConfigLoader {
         S3ConfigResolver.Resolution resolution;
         try {
             resolution = S3ConfigResolver.resolve(endpoint == null ? null : endpoint.value(), region == null ? null : region.value(),
-                    profileFlag, env);
+                    profileFlag, env, home);
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
             if (endpoint != null) {
@@ -211,6 +215,10 @@ final class ConfigLoader {
                     "credentials:", "--profile", profileFlag != null ? credentials : null));
         }
         S3StoreConfig.Builder s3 = resolution.config().toBuilder();
+        if (endpoint != null) {
+            // The resolver took it as --endpoint: name where it really was set, for the endpoint check's advice.
+            s3.endpointOrigin(endpoint.source().startsWith("-") ? endpoint.source() : "s3.endpoint in " + endpoint.source());
+        }
         if (credentials != null && credentials.key().equals("s3.access-key")) {
             String access = credentials.value();
             String secret = secretKey.get().value();
@@ -324,6 +332,14 @@ final class ConfigLoader {
             case "fallback" -> AppConfig.Embedded.FALLBACK;
             default -> throw new IllegalArgumentException("takes no, always or fallback");
         };
+    }
+
+    static String logLevel(String value) {
+        String level = value.toLowerCase(Locale.ROOT);
+        if (!List.of("error", "warn", "info", "debug", "trace").contains(level)) {
+            throw new IllegalArgumentException("takes error, warn, info, debug or trace");
+        }
+        return level;
     }
 
     static boolean bool(String value) {

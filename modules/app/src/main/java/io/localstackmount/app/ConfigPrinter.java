@@ -98,7 +98,14 @@ final class ConfigPrinter {
         line("mount.umask", String.format("%03o", config.umask()), source("mount.umask", "default"));
         line("mount.staging-dir", path(config.stagingDir()), source("mount.staging-dir", "default"));
         line("mount.busy-timeout", duration(config.busyTimeout()), source("mount.busy-timeout", "default"));
+        line("mount.nonempty", String.valueOf(config.nonempty()), source("mount.nonempty", "default"));
         line("mount.debug", String.valueOf(config.debug()), source("mount.debug", "default"));
+        if (config.logFile() == null) {
+            unset("log.file", "the log goes to the terminal (stderr)");
+        } else {
+            line("log.file", path(config.logFile()), source("log.file", "?"));
+        }
+        line("log.level", config.logLevel(), source("log.level", "default"));
 
         FsConfig fs = config.fsConfig();
         line("metadata.ttl", duration(fs.metadataTtl()), source("metadata.ttl", "default"));
@@ -129,10 +136,13 @@ final class ConfigPrinter {
         out.append("# project file: ").append(sources.projectFile()).append(sources.projectFileFound() ? ""
                 : sources.projectFileIgnored() != null ? " (ignored: it " + sources.projectFileIgnored() + ")" : " (none)").append('\n');
         out.append("# user file:    ").append(sources.userFile()).append(sources.userFileFound() ? "" : " (none)").append('\n');
-        int width = lines.stream().filter(l -> l[1] != null).mapToInt(l -> l[0].length() + l[1].length() + 3).max().orElse(40);
+        // Properties files have no trailing comments: where a value came from is the comment line above it.
+        // Masked secrets are commented out, so that the output read back as a config file never sets '****'.
         for (String[] l : lines) {
-            String text = l[1] == null ? "# " + l[0] + " =" : l[0] + " = " + escape(l[1]);
-            out.append(String.format("%-" + Math.min(width + 2, 72) + "s # %s", text, l[2]).stripTrailing()).append('\n');
+            boolean masked = l[1] != null && (l[0].equals("s3.access-key") || l[0].equals("s3.secret-key"));
+            out.append("# ").append(l[2]).append(masked ? " (masked)" : "").append('\n');
+            out.append(l[1] == null || masked ? "#" : "").append(l[0]).append(" =")
+                    .append(l[1] == null ? "" : " " + escape(l[1])).append('\n');
         }
         return out.toString();
     }

@@ -139,6 +139,12 @@ final class DeferredObjectStore implements ObjectStore {
         return store().copy(srcBucket, srcKey, dstBucket, dstKey, metadata);
     }
 
+    @Override
+    public ObjectInfo copy(String srcBucket, String srcKey, String dstBucket, String dstKey, Map<String, String> metadata,
+                           java.util.function.UnaryOperator<String> contentType) {
+        return store().copy(srcBucket, srcKey, dstBucket, dstKey, metadata, contentType);
+    }
+
     /** Known without the client, so logging it never waits. */
     @Override
     public String describe() {

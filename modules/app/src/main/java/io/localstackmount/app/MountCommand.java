@@ -9,13 +9,19 @@ import io.localstackmount.fuse.FuseMount;
 import io.localstackmount.s3.EndpointCheck;
 import io.localstackmount.s3.S3ObjectStore;
 import io.localstackmount.s3.S3StoreConfig;
+import io.localstackmount.s3.UploadsInFlight;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -60,9 +66,19 @@ final class MountCommand {
     private Path credentialsFile;
     private Filesystem filesystem;
     private FuseMount mount;
+    /** Where running mounts are listed ({@code status}, {@code unmount}). */
+    private final MountRecords records;
+    /** This mount's record while it runs, or null. */
+    private StatusReporter status;
+    /** Messages for the person who started the command (the terminal, or a daemon's log). */
+    private final PrintStream err;
+    private final Map<String, String> env;
 
-    private MountCommand(AppConfig config) {
+    private MountCommand(AppConfig config, MountRecords records, PrintStream err, Map<String, String> env) {
         this.config = config;
+        this.records = records;
+        this.err = err;
+        this.env = env;
         if (config.embedded() == AppConfig.Embedded.ALWAYS) {
             this.check = null;
             this.client = null;
@@ -89,8 +105,8 @@ final class MountCommand {
     }
 
     /** Starts the endpoint check and the S3 client in the background; {@link #run} uses them. */
-    static MountCommand begin(AppConfig config) {
-        return new MountCommand(config);
+    static MountCommand begin(AppConfig config, MountRecords records, PrintStream err, Map<String, String> env) {
+        return new MountCommand(config, records, err, env);
     }
 
     private static void daemon(Runnable r) {
@@ -115,9 +131,14 @@ final class MountCommand {
             return 3;
         }
         ObjectStore s3Store;
+        // The store's client is the one made in advance, or (embedded) one of its own: its uploads are what status shows.
+        Supplier<List<UploadsInFlight.Progress>> uploads =
+                () -> client.isDone() && !client.isCompletedExceptionally() ? client.join().uploadsInFlight() : List.of();
         if (embedded != null) {
             abandonClient();
-            s3Store = S3ObjectStore.create(s3);
+            S3ObjectStore direct = S3ObjectStore.create(s3);
+            s3Store = direct;
+            uploads = direct::uploadsInFlight;
         } else if (checked.byHealthCheck()) {
             // LocalStack said S3 is there without an SDK request: mount now, the client follows.
             s3Store = new DeferredObjectStore(client, s3.describe());
@@ -149,16 +170,35 @@ final class MountCommand {
         try {
             mount = FuseMount.mount(filesystem.dispatcher(), config.mountPoint(), config.mountSettings(), fuse);
         } catch (IOException e) {
-            System.err.println(e.getMessage());
+            err.println("localstackmount: " + e.getMessage());
             close();
             return 4;
         }
-        LOG.info("mounted {}{} at {}{} - press Ctrl-C to unmount ({})", s3.describe(),
+        status = StatusReporter.start(records, record(s3), filesystem, uploads);
+        Daemon.ready(env);
+        LOG.info("mounted {}{} at {}{} - unmount with Ctrl-C or: localstackmount unmount {} ({})", s3.describe(),
                 config.scope().isAll() ? "" : ", " + config.scope().describe(), mount.mountPoint(),
-                config.readOnly() ? " (read-only)" : "", sinceLaunch());
+                config.readOnly() ? " (read-only)" : "", mount.mountPoint(), sinceLaunch());
         mount.awaitUnmounted();
         close();
         return clientFailed ? 3 : 0;
+    }
+
+    /** What {@code status} and {@code unmount} need to know about this mount; the live counts follow. */
+    private Map<String, String> record(S3StoreConfig s3) {
+        Map<String, String> r = new LinkedHashMap<>();
+        r.put("pid", Long.toString(ProcessHandle.current().pid()));
+        r.put("mount-point", mount.mountPoint().toString());
+        r.put("endpoint", s3.describe());
+        r.put("scope", config.scope().isAll() ? null : config.scope().describe());
+        r.put("started", ProcessHandle.current().info().startInstant().orElse(Instant.now()).toString());
+        r.put("read-only", Boolean.toString(config.readOnly()));
+        r.put("busy-timeout-ms", Long.toString(config.busyTimeout().toMillis()));
+        r.put("log-file", config.logFile() != null ? config.logFile().toString()
+                : Daemon.isChild(env) ? Main.defaultDaemonLog(config).toString() : null);
+        r.put("embedded-data", embedded != null ? config.embeddedData().toString() : null);
+        r.put("version", Version.number());
+        return r;
     }
 
     /** {@code ready 412 ms after launch}: how long start-up took, as the JVM's process saw it. */
@@ -184,7 +224,7 @@ final class MountCommand {
             LOG.info("{} Starting the embedded S3 server instead.", check.message());
             return startEmbedded();
         }
-        System.err.println(check.message());
+        err.println("localstackmount: " + check.message());
         return null;
     }
 
@@ -217,6 +257,14 @@ final class MountCommand {
      */
     private S3StoreConfig startEmbedded() {
         Path data = PathTrust.privateFolder("embedded.data-dir", config.embeddedData());
+        for (MountRecords.Record other : records.running()) {
+            if (data.toString().equals(other.get("embedded-data"))) {
+                // Two S3Proxy servers over one folder would each cache what the other changes.
+                throw new MountPoint.InUse("the built-in S3 server of the mount at " + other.mountPoint() + " (pid " + other.pid()
+                        + ") already keeps its buckets in " + data + "; mount that server's endpoint instead (" + other.get("endpoint")
+                        + "), unmount it first (localstackmount unmount " + other.mountPoint() + "), or use another --embedded-data");
+            }
+        }
         EmbeddedS3Server.Credentials credentials = config.embeddedCredentials().orElseGet(EmbeddedS3Server.Credentials::random);
         try {
             embedded = EmbeddedS3Server.start(data, portIsFree(PREFERRED_EMBEDDED_PORT) ? PREFERRED_EMBEDDED_PORT : 0, credentials);
@@ -255,6 +303,10 @@ final class MountCommand {
      * bounded time, and only then are the filesystem and its store closed.
      */
     synchronized void close() {
+        if (status != null) {
+            status.close();
+            status = null;
+        }
         if (mount != null) {
             mount.refuseChanges();
             if (filesystem != null) {

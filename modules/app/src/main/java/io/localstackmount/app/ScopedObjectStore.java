@@ -204,6 +204,14 @@ final class ScopedObjectStore implements ObjectStore {
     }
 
     @Override
+    public ObjectInfo copy(String srcBucket, String srcKey, String dstBucket, String dstKey, Map<String, String> metadata,
+                           java.util.function.UnaryOperator<String> contentType) {
+        require(srcBucket);
+        require(dstBucket);
+        return out(delegate.copy(srcBucket, in(srcKey), dstBucket, in(dstKey), metadata, contentType));
+    }
+
+    @Override
     public String describe() {
         return delegate.describe() + ", " + scope.describe();
     }

@@ -62,7 +62,7 @@ class CliParserTest {
     void mistakes() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("--nope")).getMessage().contains("--nope"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("--endpoint")).getMessage().contains("needs a value"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("a", "b")).getMessage().contains("only one mount point"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("a", "b", "c")).getMessage().contains("only one mount point"));
         String m = assertThrows(IllegalArgumentException.class, () -> parse("--read-only=false")).getMessage();
         assertTrue(m.contains("--read-only takes no value") && m.contains("--set mount.read-only=false"), m);
     }

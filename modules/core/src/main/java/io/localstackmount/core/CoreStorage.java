@@ -1,5 +1,6 @@
 package io.localstackmount.core;
 
+import io.localstackmount.api.ContentTypes;
 import io.localstackmount.api.Errno;
 import io.localstackmount.api.FolderState;
 import io.localstackmount.api.FsException;
@@ -225,7 +226,9 @@ final class CoreStorage implements Storage {
         if (stored) {
             ObjectInfo copy;
             try {
-                copy = store.copy(from.bucket(), from.key(), to.bucket(), to.key(), null);
+                // A type guessed from the old name follows the new one (ContentTypes); a chosen one stays.
+                copy = store.copy(from.bucket(), from.key(), to.bucket(), to.key(), null,
+                        type -> ContentTypes.afterRename(type, from.name(), to.name()));
             } catch (FsException e) {
                 if (e.errno() == Errno.ENOENT) {
                     namespace.invalidate(from);

@@ -203,6 +203,13 @@ public final class CountingObjectStore implements ObjectStore {
     }
 
     @Override
+    public ObjectInfo copy(String srcBucket, String srcKey, String dstBucket, String dstKey, Map<String, String> metadata,
+                           java.util.function.UnaryOperator<String> contentType) {
+        increment("copy");
+        return delegate.copy(srcBucket, srcKey, dstBucket, dstKey, metadata, contentType);
+    }
+
+    @Override
     public String describe() {
         return delegate.describe();
     }

@@ -165,6 +165,9 @@ public final class FuseMount implements AutoCloseable {
         if (settings.readOnly()) {
             o.add("ro");
         }
+        if (settings.nonempty()) {
+            o.add("nonempty");
+        }
         List<String> args = new ArrayList<>();
         for (String opt : o) {
             args.add("-o");
@@ -265,6 +268,14 @@ public final class FuseMount implements AutoCloseable {
         }
     }
 
+    /**
+     * Unmounts a mount this process does not serve ({@code localstackmount unmount} of a mount whose
+     * process is gone): fusermount -u, or with {@code lazy} -u -z. Null on success, else what it printed.
+     */
+    public static String unmountOther(Path mountPoint, boolean lazy) {
+        return fusermount(mountPoint, lazy);
+    }
+
     /** Runs fusermount; null on success, else what it printed. */
     private static String fusermount(Path mountPoint, boolean lazy) {
         String bin = FusePrerequisites.fusermount().map(Path::toString).orElse("fusermount");
@@ -287,13 +298,20 @@ public final class FuseMount implements AutoCloseable {
 
     /** True when /proc/mounts lists {@code dir} as a mount point. */
     public static boolean isMounted(Path dir) {
+        return mountType(dir).isPresent();
+    }
+
+    /** The file system type /proc/mounts gives the mount at {@code dir} ({@code fuse.localstackmount}), if mounted. */
+    public static java.util.Optional<String> mountType(Path dir) {
         String target = dir.toAbsolutePath().normalize().toString().replace(" ", "\\040");
         try {
             return Files.readAllLines(Path.of("/proc/mounts")).stream()
                     .map(l -> l.split(" "))
-                    .anyMatch(f -> f.length > 1 && f[1].equals(target));
+                    .filter(f -> f.length > 2 && f[1].equals(target))
+                    .map(f -> f[2])
+                    .reduce((first, last) -> last);
         } catch (IOException e) {
-            return false;
+            return java.util.Optional.empty();
         }
     }
 

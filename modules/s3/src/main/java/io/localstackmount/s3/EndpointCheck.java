@@ -67,7 +67,7 @@ public final class EndpointCheck {
      */
     public static Result check(S3StoreConfig config, Supplier<S3ObjectStore> store) {
         if (config.endpoint() != null) {
-            Result health = localStackHealth(config.endpoint());
+            Result health = localStackHealth(config.endpoint(), config.endpointOrigin());
             if (health != null) {
                 return health;
             }
@@ -77,6 +77,11 @@ public final class EndpointCheck {
 
     /** The LocalStack answer, or null when the endpoint is not LocalStack (then ListBuckets decides). */
     static Result localStackHealth(URI endpoint) {
+        return localStackHealth(endpoint, null);
+    }
+
+    /** As above; {@code origin} names where the endpoint was set (null: the default), for the advice. */
+    static Result localStackHealth(URI endpoint, String origin) {
         URI url = endpoint.resolve(HEALTH_PATH);
         HttpURLConnection connection = null;
         try {
@@ -107,7 +112,7 @@ public final class EndpointCheck {
                     + ". Enable it (SERVICES=s3, or leave SERVICES unset) and restart LocalStack.");
         } catch (IOException e) {
             // null when something answered but not as LocalStack: then ListBuckets decides
-            return unreachable(endpoint.toString(), e);
+            return unreachable(endpoint.toString(), origin, e);
         } finally {
             if (connection != null) {
                 connection.disconnect();
@@ -136,7 +141,7 @@ public final class EndpointCheck {
                 // Some servers do not implement ListBuckets (or its max-buckets): they still answered.
                 return new Result(true, "S3", null, where + " answers (ListBuckets gave HTTP " + status + ").");
             }
-            Result unreachable = unreachable(where, e);
+            Result unreachable = unreachable(where, config.endpointOrigin(), e);
             return unreachable != null ? unreachable
                     : new Result(false, null, null, "Cannot talk to " + where + ": " + e.getMessage());
         } catch (RuntimeException e) {
@@ -145,19 +150,25 @@ public final class EndpointCheck {
     }
 
     /** A result for "nothing answers", or null when the failure is something else. */
-    private static Result unreachable(String where, Throwable e) {
+    private static Result unreachable(String where, String origin, Throwable e) {
+        // The advice depends on whether anyone chose this endpoint: the default suggests how to choose one,
+        // a chosen one is checked where it was set.
+        String set = origin == null ? "" : " (set by " + origin + ")";
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
-                return new Result(false, null, null, "Nothing answers at " + where + ". Start LocalStack (docker compose up -d,"
-                        + " see README) or run with --embedded to use the built-in S3 server, or pass --endpoint URL.");
+                return new Result(false, null, null, origin == null
+                        ? "Nothing answers at " + where + ", LocalStack's default address. Start LocalStack (docker compose up -d,"
+                                + " see README), run with --embedded to use the built-in S3 server, or name your server with --endpoint URL."
+                        : "Nothing answers at " + where + set + ". Is the server running and listening on that host and port?"
+                                + " Start it or correct " + origin + "; --fallback-embedded mounts the built-in S3 server when nothing answers.");
             }
             if (t instanceof UnknownHostException) {
-                return new Result(false, null, null, "Cannot resolve the host of " + where
-                        + ". Check the --endpoint URL (or AWS_ENDPOINT_URL / LOCALSTACK_ENDPOINT).");
+                return new Result(false, null, null, "Cannot resolve the host of " + where + set
+                        + ". Check the spelling of the host name" + (origin == null ? "" : " in " + origin) + ".");
             }
             if (t instanceof InterruptedIOException) { // socket and Apache connect timeouts
-                return new Result(false, null, null, where + " did not answer within " + TIMEOUT.toMillis() + " ms."
-                        + " Is a firewall in the way, or is the server still starting? Check --endpoint.");
+                return new Result(false, null, null, where + set + " did not answer within " + TIMEOUT.toMillis() + " ms."
+                        + " Is a firewall in the way, or is the server still starting?");
             }
             if (t.getCause() == t) {
                 break;

@@ -2,6 +2,7 @@ package io.localstackmount.s3;
 
 import java.net.URI;
 import java.time.Duration;
+import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -61,6 +62,9 @@ final class S3Clients {
             // A plain-http endpoint never needs TLS, but the SDK would set up its TLS socket factory
             // (SSLContext, the JDK's trust store) while building the client: about 0.3 s of start-up.
             http.socketFactory(new LazyTlsSocketFactory());
+        } else if (config.caBundle() != null) {
+            TrustManager[] trusted = CaBundle.trustManagers(config.caBundle());
+            http.tlsTrustManagersProvider(() -> trusted);
         }
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(config.region()))

@@ -2,6 +2,8 @@ package io.localstackmount.s3;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,13 +11,17 @@ import java.util.Map;
 
 /**
  * Decides endpoint, region and credentials from command-line flags and the environment, and says
- * where each value came from. Pure logic: the environment is a map, nothing is read from disk.
+ * where each value came from. The environment is a map; the one file read is the AWS config file
+ * ({@link AwsProfileSettings}: the profile named by --profile, AWS_PROFILE, else {@code default}).
  *
  * <p>Precedence, first match wins:
  * <pre>
- * endpoint     --endpoint, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, LOCALSTACK_ENDPOINT, http://localhost:4566
- *              (the value "aws" anywhere means real AWS: no endpoint override)
- * region       --region, AWS_REGION, AWS_DEFAULT_REGION, us-east-1
+ * endpoint     --endpoint, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, LOCALSTACK_ENDPOINT, LOCALSTACK_HOST,
+ *              the profile's services s3 endpoint_url, its endpoint_url, http://localhost:4566
+ *              (the value "aws" anywhere means real AWS: no endpoint override; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
+ *              =true skips the AWS_ENDPOINT_URL variables and the profile's, as for the AWS CLI)
+ * region       --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, us-east-1
+ * CA bundle    AWS_CA_BUNDLE, the profile's ca_bundle (for https only)
  * credentials  --profile, AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN), AWS_PROFILE,
  *              then the SDK default chain on real AWS, else LocalStack's test/test
  * </pre>
@@ -57,14 +63,23 @@ public final class S3ConfigResolver {
      * @throws IllegalArgumentException when an endpoint value is not a URL; the message names its source
      */
     public static Resolution resolve(String endpointFlag, String regionFlag, String profileFlag, Map<String, String> env) {
+        return resolve(endpointFlag, regionFlag, profileFlag, env, Path.of(System.getProperty("user.home")));
+    }
+
+    /** {@link #resolve(String, String, String, Map)} with the home folder whose {@code .aws/config} is read. */
+    public static Resolution resolve(String endpointFlag, String regionFlag, String profileFlag, Map<String, String> env, Path home) {
         List<String> sources = new ArrayList<>();
         S3StoreConfig.Builder builder = S3StoreConfig.builder();
+        AwsProfileSettings profileFile = AwsProfileSettings.load(blankToNull(profileFlag), env, home);
+        boolean ignoreConfigured = "true".equalsIgnoreCase(env.getOrDefault("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").trim());
 
         Choice endpoint = first(
                 flag(endpointFlag, "--endpoint"),
-                fromEnv(env, "AWS_ENDPOINT_URL_S3"),
-                fromEnv(env, "AWS_ENDPOINT_URL"),
-                fromEnv(env, "LOCALSTACK_ENDPOINT"));
+                ignoreConfigured ? null : fromEnv(env, "AWS_ENDPOINT_URL_S3"),
+                ignoreConfigured ? null : fromEnv(env, "AWS_ENDPOINT_URL"),
+                fromEnv(env, "LOCALSTACK_ENDPOINT"),
+                localStackHost(env),
+                profileFile.endpoint() == null ? null : new Choice(profileFile.endpoint(), profileFile.endpointFrom()));
         boolean realAws;
         if (endpoint == null) {
             realAws = false;
@@ -72,16 +87,18 @@ public final class S3ConfigResolver {
             sources.add("endpoint: " + S3StoreConfig.LOCALSTACK_ENDPOINT + " (LocalStack default; nothing configured)");
         } else if (endpoint.value.equalsIgnoreCase(REAL_AWS)) {
             realAws = true;
-            builder.realAws();
+            builder.realAws().endpointOrigin(endpoint.source);
             sources.add("endpoint: AWS S3, the SDK's regional endpoint (from " + endpoint.source + ")");
         } else {
             realAws = false;
             URI uri = parseEndpoint(endpoint);
-            builder.endpoint(uri);
+            builder.endpoint(uri).endpointOrigin(endpoint.source);
             sources.add("endpoint: " + uri + " (from " + endpoint.source + ")");
         }
 
-        Choice region = first(flag(regionFlag, "--region"), fromEnv(env, "AWS_REGION"), fromEnv(env, "AWS_DEFAULT_REGION"));
+        Choice region = first(flag(regionFlag, "--region"), fromEnv(env, "AWS_REGION"), fromEnv(env, "AWS_DEFAULT_REGION"),
+                profileFile.region() == null ? null
+                        : new Choice(profileFile.region(), "region of profile " + profileFile.profile() + " in " + profileFile.file()));
         if (region == null) {
             builder.region(S3StoreConfig.DEFAULT_REGION);
             sources.add("region: " + S3StoreConfig.DEFAULT_REGION + " (default)");
@@ -120,7 +137,35 @@ public final class S3ConfigResolver {
                     + " is set without its partner and was ignored");
         }
 
+        Choice bundle = first(fromEnv(env, "AWS_CA_BUNDLE"), profileFile.caBundle() == null ? null
+                : new Choice(profileFile.caBundle(), "ca_bundle of profile " + profileFile.profile() + " in " + profileFile.file()));
+        boolean https = realAws || "https".equals(builder.build().endpoint().getScheme());
+        if (bundle != null && https) {
+            Path file = Path.of(bundle.value.startsWith("~/") ? home.resolve(bundle.value.substring(2)).toString() : bundle.value);
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                throw new IllegalArgumentException("the CA bundle " + file + " (from " + bundle.source + ") is not a readable file;"
+                        + " it should hold the PEM certificates to trust for https");
+            }
+            builder.caBundle(file);
+            sources.add("CA bundle: " + file + " (from " + bundle.source + ")");
+        } else if (bundle != null) {
+            sources.add("CA bundle: " + bundle.value + " (from " + bundle.source + ") not needed: the endpoint is plain http");
+        }
+
         return new Resolution(builder.build(), sources);
+    }
+
+    /**
+     * LocalStack's own tools (awslocal, the LocalStack CLI) reach it at {@code LOCALSTACK_HOST}, {@code host[:port]}
+     * with 4566 when no port is given.
+     */
+    private static Choice localStackHost(Map<String, String> env) {
+        String host = value(env, "LOCALSTACK_HOST");
+        if (host == null) {
+            return null;
+        }
+        String hostPort = host.contains("://") ? host : "http://" + host + (host.matches(".*:\\d+$") ? "" : ":4566");
+        return new Choice(hostPort, "LOCALSTACK_HOST");
     }
 
     /** Accepts {@code http://host:port}, {@code https://host}, and {@code host:port} (taken as http). */

@@ -95,6 +95,8 @@ public final class S3ObjectStore implements ObjectStore {
     private final Deadlines deadlines;
     /** Aborts response bodies read past their deadline ({@link DeadlineBody}). */
     private final ScheduledThreadPoolExecutor timers;
+    /** Uploads running now, for status. */
+    private final UploadsInFlight uploads = new UploadsInFlight();
     private final ExecutorService transfers = Executors.newFixedThreadPool(TRANSFER_THREADS, r -> {
         Thread t = new Thread(r, "s3-transfer");
         t.setDaemon(true);
@@ -442,7 +444,17 @@ public final class S3ObjectStore implements ObjectStore {
         if (size > MULTIPART_THRESHOLD) {
             return uploadInParts(bucket, key, source, size, metadata, contentType);
         }
-        return putObject(bucket, key, RequestBody.fromFile(source), size, metadata, contentType);
+        String id = uploads.begin(null, bucket, key, size);
+        try {
+            return putObject(bucket, key, RequestBody.fromFile(source), size, metadata, contentType);
+        } finally {
+            uploads.end(id);
+        }
+    }
+
+    /** The uploads running now with their progress, for {@code status}. */
+    public List<UploadsInFlight.Progress> uploadsInFlight() {
+        return uploads.snapshot();
     }
 
     /** Parallel parts from the file; part size grows so that even a huge file fits in 10,000 parts. */
@@ -450,6 +462,7 @@ public final class S3ObjectStore implements ObjectStore {
                                      Map<String, String> metadata, String contentType) {
         long partSize = Math.max(PART_SIZE, (size + MAX_PARTS - 1) / MAX_PARTS);
         String uploadId = startMultipart(bucket, key, metadata, contentType);
+        uploads.total(uploadId, size);
         return inParts(bucket, key, uploadId, size, partSize,
                 (partNumber, offset, length) -> uploadPart(bucket, key, uploadId, partNumber, source, offset, length))
                 .withSize(size);
@@ -493,7 +506,9 @@ public final class S3ObjectStore implements ObjectStore {
         Map<String, String> meta = metadata == null ? Map.of() : Map.copyOf(metadata);
         String type = contentType == null ? DEFAULT_CONTENT_TYPE : contentType;
         try {
-            return client.createMultipartUpload(b -> b.bucket(bucket).key(key).metadata(meta).contentType(type)).uploadId();
+            String id = client.createMultipartUpload(b -> b.bucket(bucket).key(key).metadata(meta).contentType(type)).uploadId();
+            uploads.begin(id, bucket, key, -1);
+            return id;
         } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
             throw errors.map("CreateMultipartUpload", bucket, key, e);
         }
@@ -506,8 +521,10 @@ public final class S3ObjectStore implements ObjectStore {
         RequestBody body = RequestBody.fromContentProvider(() -> rangeStream(source, offset, length), length, DEFAULT_CONTENT_TYPE);
         Deadlines.Budget budget = deadlines.transfer(length);
         try {
-            return client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
+            String etag = client.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
                     .contentLength(length).overrideConfiguration(budget::apply), body).eTag();
+            uploads.sent(uploadId, length);
+            return etag;
         } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
             throw errors.map("UploadPart " + partNumber, bucket, key, e, budget);
         }
@@ -544,6 +561,7 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             CompleteMultipartUploadResponse r = client.completeMultipartUpload(b -> b.bucket(bucket).key(key)
                     .uploadId(uploadId).multipartUpload(m -> m.parts(parts)).overrideConfiguration(budget::apply));
+            uploads.end(uploadId);
             return new ObjectInfo(key, -1, clock.instant(), stripQuotes(r.eTag()), null, null);
         } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
             throw errors.map("CompleteMultipartUpload", bucket, key, e, budget);
@@ -552,6 +570,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void abortMultipart(String bucket, String key, String uploadId) {
+        uploads.end(uploadId);
         try {
             client.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
         } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
@@ -608,6 +627,12 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public ObjectInfo copy(String srcBucket, String srcKey, String dstBucket, String dstKey, Map<String, String> metadata) {
+        return copy(srcBucket, srcKey, dstBucket, dstKey, metadata, java.util.function.UnaryOperator.identity());
+    }
+
+    @Override
+    public ObjectInfo copy(String srcBucket, String srcKey, String dstBucket, String dstKey, Map<String, String> metadata,
+                           java.util.function.UnaryOperator<String> retype) {
         // The HEAD gives the size for the answer and the headers a REPLACE would otherwise drop;
         // copying only while the ETag still matches keeps the two consistent.
         String what = "CopyObject " + S3Errors.location(srcBucket, srcKey) + " to";
@@ -618,8 +643,13 @@ public final class S3ObjectStore implements ObjectStore {
             throw errors.map(what + " (HeadObject of the source)", dstBucket, dstKey, e);
         }
         long size = size(source.contentLength());
+        String type = retype.apply(source.contentType());
+        if (type != null && !type.equals(source.contentType()) && metadata == null) {
+            // A new Content-Type needs REPLACE, which sends the user metadata again.
+            metadata = source.metadata();
+        }
         if (size > maxCopySize) {
-            return copyInParts(srcBucket, srcKey, dstBucket, dstKey, source, size, metadata);
+            return copyInParts(srcBucket, srcKey, dstBucket, dstKey, source, size, metadata, type);
         }
         Deadlines.Budget budget = deadlines.transfer(size);
         CopyObjectRequest.Builder request = CopyObjectRequest.builder()
@@ -634,7 +664,7 @@ public final class S3ObjectStore implements ObjectStore {
             resultMeta = lowerCaseKeys(metadata);
             // REPLACE drops every header that is not sent again, Content-Type included.
             request.metadataDirective(MetadataDirective.REPLACE).metadata(Map.copyOf(metadata))
-                    .contentType(source.contentType())
+                    .contentType(type != null ? type : source.contentType())
                     .contentEncoding(source.contentEncoding())
                     .contentDisposition(source.contentDisposition())
                     .contentLanguage(source.contentLanguage())
@@ -647,7 +677,7 @@ public final class S3ObjectStore implements ObjectStore {
             CopyObjectResponse r = client.copyObject(request.build());
             Instant modified = r.copyObjectResult().lastModified() != null ? r.copyObjectResult().lastModified() : clock.instant();
             return new ObjectInfo(dstKey, size, modified, stripQuotes(r.copyObjectResult().eTag()), resultMeta,
-                    source.contentType());
+                    metadata != null && type != null ? type : source.contentType());
         } catch (SdkException | IllegalArgumentException | UncheckedIOException e) {
             if (S3Errors.status(e) == 412) {
                 throw new FsException(Errno.EIO, what + " " + S3Errors.location(dstBucket, dstKey) + " at " + description
@@ -663,14 +693,15 @@ public final class S3ObjectStore implements ObjectStore {
      * Content-Type and, unless replaced, user metadata come from the source.
      */
     private ObjectInfo copyInParts(String srcBucket, String srcKey, String dstBucket, String dstKey,
-                                   HeadObjectResponse source, long size, Map<String, String> metadata) {
+                                   HeadObjectResponse source, long size, Map<String, String> metadata, String contentType) {
         Map<String, String> resultMeta = lowerCaseKeys(metadata != null ? metadata : source.metadata());
         String etag = stripQuotes(source.eTag());
         long partSize = Math.max(Math.min(COPY_PART_SIZE, maxCopySize), (size + MAX_PARTS - 1) / MAX_PARTS);
-        String uploadId = startMultipart(dstBucket, dstKey, resultMeta, source.contentType());
+        String type = contentType != null ? contentType : source.contentType();
+        String uploadId = startMultipart(dstBucket, dstKey, resultMeta, type);
         ObjectInfo done = inParts(dstBucket, dstKey, uploadId, size, partSize, (partNumber, offset, length) ->
                 uploadPartCopy(dstBucket, dstKey, uploadId, partNumber, srcBucket, srcKey, etag, offset, length));
-        return new ObjectInfo(dstKey, size, done.lastModified(), done.etag(), resultMeta, source.contentType());
+        return new ObjectInfo(dstKey, size, done.lastModified(), done.etag(), resultMeta, type);
     }
 
     private static String quoted(String etag) {

@@ -56,6 +56,8 @@ public final class S3StoreConfig {
     private final Duration attemptTimeout;
     private final Duration callTimeout;
     private final long minThroughput;
+    private final java.nio.file.Path caBundle;
+    private final String endpointOrigin;
 
     private S3StoreConfig(Builder b) {
         this.endpoint = b.endpoint;
@@ -77,6 +79,8 @@ public final class S3StoreConfig {
         this.attemptTimeout = Objects.requireNonNull(b.attemptTimeout, "attemptTimeout");
         this.callTimeout = Objects.requireNonNull(b.callTimeout, "callTimeout");
         this.minThroughput = b.minThroughput;
+        this.caBundle = b.caBundle;
+        this.endpointOrigin = b.endpointOrigin;
         requirePositive("connectTimeout", connectTimeout);
         requirePositive("socketTimeout", socketTimeout);
         requirePositive("attemptTimeout", attemptTimeout);
@@ -105,6 +109,11 @@ public final class S3StoreConfig {
         }
     }
 
+    /** The AWS SDK's version, for {@code --version} (here because this class loads no logger). */
+    public static String sdkVersion() {
+        return software.amazon.awssdk.core.util.VersionInfo.SDK_VERSION;
+    }
+
     /** A builder preset for LocalStack on its default port. */
     public static Builder builder() {
         return new Builder();
@@ -130,6 +139,8 @@ public final class S3StoreConfig {
         b.attemptTimeout = attemptTimeout;
         b.callTimeout = callTimeout;
         b.minThroughput = minThroughput;
+        b.caBundle = caBundle;
+        b.endpointOrigin = endpointOrigin;
         return b;
     }
 
@@ -218,6 +229,16 @@ public final class S3StoreConfig {
         return minThroughput;
     }
 
+    /** PEM certificates that replace the JDK's trusted CAs for https (AWS_CA_BUNDLE, a profile's ca_bundle), or null. */
+    public java.nio.file.Path caBundle() {
+        return caBundle;
+    }
+
+    /** Where the endpoint was set ({@code --endpoint}, {@code AWS_ENDPOINT_URL}, a file and line), or null for the default; for messages. */
+    public String endpointOrigin() {
+        return endpointOrigin;
+    }
+
     /** For logs: {@code http://localhost:4566 (us-east-1)} or {@code AWS S3 (eu-west-1)}. */
     public String describe() {
         return (endpoint == null ? "AWS S3" : endpoint.toString()) + " (" + region + ")";
@@ -244,7 +265,8 @@ public final class S3StoreConfig {
                 && chunkedEncoding == c.chunkedEncoding && maxConnections == c.maxConnections
                 && connectTimeout.equals(c.connectTimeout) && socketTimeout.equals(c.socketTimeout)
                 && maxAttempts == c.maxAttempts && attemptTimeout.equals(c.attemptTimeout)
-                && callTimeout.equals(c.callTimeout) && minThroughput == c.minThroughput;
+                && callTimeout.equals(c.callTimeout) && minThroughput == c.minThroughput
+                && Objects.equals(caBundle, c.caBundle);
     }
 
     @Override
@@ -307,8 +329,22 @@ public final class S3StoreConfig {
         // 256 KiB/s: a request moving n bytes gets n / 256 KiB more seconds (an 8 MiB part 32 s): a 10 Mbit/s
         // uplink shared by four parallel parts still beats it, while a server trickling bytes is given up on.
         private long minThroughput = 256L * 1024;
+        // null = the JDK's own trusted CAs, as every Java program; AWS_CA_BUNDLE replaces them as it does for the AWS CLI.
+        private java.nio.file.Path caBundle;
+        // null = the LocalStack default was used: messages then suggest how to set one.
+        private String endpointOrigin;
 
         private Builder() {
+        }
+
+        public Builder caBundle(java.nio.file.Path bundle) {
+            this.caBundle = bundle;
+            return this;
+        }
+
+        public Builder endpointOrigin(String origin) {
+            this.endpointOrigin = origin;
+            return this;
         }
 
         /** The endpoint URL, or null for real AWS. */

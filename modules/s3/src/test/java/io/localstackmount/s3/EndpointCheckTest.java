@@ -104,8 +104,18 @@ class EndpointCheckTest {
         EndpointCheck.Result r = EndpointCheck.check(at(uri));
         assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(4)) < 0);
         assertFalse(r.ok());
-        assertTrue(r.message().startsWith("Nothing answers at " + uri + "."), r.message());
+        assertTrue(r.message().startsWith("Nothing answers at " + uri + ", LocalStack's default address."), r.message());
         assertTrue(r.message().contains("--embedded") && r.message().contains("docker compose up -d"), r.message());
+    }
+
+    @Test
+    @DisplayName("nothing listening at an endpoint someone chose: check it where it was set, no 'pass --endpoint'")
+    void nothingListeningAtAChosenEndpoint() {
+        URI uri = URI.create("http://127.0.0.1:" + S3ObjectStoreFailureTest.freePort());
+        EndpointCheck.Result r = EndpointCheck.check(at(uri).toBuilder().endpointOrigin("--endpoint").build());
+        assertFalse(r.ok());
+        assertTrue(r.message().startsWith("Nothing answers at " + uri + " (set by --endpoint). Is the server running"), r.message());
+        assertTrue(r.message().contains("correct --endpoint") && !r.message().contains("pass --endpoint"), r.message());
     }
 
     @Test

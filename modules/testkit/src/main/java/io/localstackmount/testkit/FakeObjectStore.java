@@ -411,11 +411,17 @@ public final class FakeObjectStore implements ObjectStore {
 
     @Override
     public synchronized ObjectInfo copy(String srcBucket, String srcKey, String dstBucket, String dstKey, Map<String, String> metadata) {
+        return copy(srcBucket, srcKey, dstBucket, dstKey, metadata, java.util.function.UnaryOperator.identity());
+    }
+
+    @Override
+    public synchronized ObjectInfo copy(String srcBucket, String srcKey, String dstBucket, String dstKey, Map<String, String> metadata,
+                                        java.util.function.UnaryOperator<String> contentType) {
         maybeFail("copy", srcBucket, srcKey);
         StoredObject src = existing(srcBucket, srcKey);
         bucketOrThrow(dstBucket);
         StoredObject copy = new StoredObject(src.body(), metadata == null ? src.metadata() : lowerCaseKeys(metadata),
-                src.contentType(), src.etag(), now());
+                contentType.apply(src.contentType()), src.etag(), now());
         bucketOrThrow(dstBucket).put(dstKey, copy);
         return copy.info(dstKey, true);
     }

@@ -291,13 +291,14 @@ class XattrTest {
         }
 
         @Test
-        @DisplayName("system names are read-only (EPERM), except Content-Type")
+        @DisplayName("read-only system names are accepted and ignored (cp -a and rsync -X copy them); Content-Type is stored")
         void readOnlySystem() {
-            for (String name : List.of("user.s3.etag", "user.s3.key", "user.s3.last-modified", "user.s3.size")) {
-                assertErrno(Errno.EPERM, () -> set(FILE, name, "x"));
+            FakeObjectStore.StoredObject before = object("file.txt");
+            for (String name : List.of("user.s3.etag", "user.s3.key", "user.s3.last-modified", "user.s3.size", "user.s3.anything")) {
+                set(FILE, name, "x");
             }
-            assertErrno(Errno.EPERM, () -> set(FILE, "user.s3.anything", "x"));
             assertEquals(0, writes());
+            assertEquals(before.etag(), object("file.txt").etag());
         }
 
         @Test
@@ -361,20 +362,20 @@ class XattrTest {
         }
 
         @Test
-        @DisplayName("a file open with unsaved data is ENOTSUP, without a request")
+        @DisplayName("a file open with unsaved data takes the change with its upload, without a request of its own")
         void unsaved() {
             long h = m.fs().open(FILE, new OpenFlags(false, true, false, false, false));
             m.fs().write(FILE, h, "J".getBytes(UTF_8), 0, 1);
             m.requests().reset();
 
-            assertErrno(Errno.ENOTSUP, () -> set(FILE, "user.color", "blue"));
-            assertErrno(Errno.ENOTSUP, () -> m.fs().removexattr(FILE, "user.color"));
+            set(FILE, "user.color", "blue");
+            set(FILE, "user.s3.content-type", "text/x-jello");
             assertEquals(0, m.requests().total(), m.requests().summary());
 
             m.fs().flush(FILE, h);
             m.fs().release(FILE, h);
-            set(FILE, "user.color", "blue");
             assertEquals("blue", object("file.txt").metadata().get("color"));
+            assertEquals("text/x-jello", object("file.txt").contentType());
             assertEquals("Jello", object("file.txt").text());
         }
 
@@ -478,9 +479,10 @@ class XattrTest {
         }
 
         @Test
-        @DisplayName("removing it is EPERM")
+        @DisplayName("removing it is accepted and keeps it (every object has one; rsync -X removes what its source lacks)")
         void remove() {
-            assertErrno(Errno.EPERM, () -> m.fs().removexattr(FILE, "user.s3.content-type"));
+            m.fs().removexattr(FILE, "user.s3.content-type");
+            assertEquals(0, writes());
         }
 
         @Test
@@ -519,9 +521,9 @@ class XattrTest {
         }
 
         @Test
-        @DisplayName("system names and POSIX keys are EPERM; other namespaces ENOTSUP")
+        @DisplayName("system names are ignored; POSIX keys are EPERM; other namespaces ENOTSUP")
         void refused() {
-            assertErrno(Errno.EPERM, () -> m.fs().removexattr(FILE, "user.s3.etag"));
+            m.fs().removexattr(FILE, "user.s3.etag");
             assertErrno(Errno.EPERM, () -> m.fs().removexattr(FILE, "user.mode"));
             assertErrno(Errno.ENOTSUP, () -> m.fs().removexattr(FILE, "system.posix_acl_access"));
             assertErrno(Errno.ENOTSUP, () -> m.fs().removexattr(BUCKET, "user.color"));

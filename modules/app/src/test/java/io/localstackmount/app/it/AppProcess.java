@@ -33,21 +33,25 @@ final class AppProcess implements AutoCloseable {
 
     /** The environment a child gets: the machine's minus AWS_* and LOCALSTACKMOUNT_*, XDG folders under {@code home}. */
     static Map<String, String> cleanEnvironment(Map<String, String> env, Path home) {
-        env.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("LOCALSTACKMOUNT_") || k.equals("LOCALSTACK_ENDPOINT"));
+        env.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("LOCALSTACKMOUNT_") || k.startsWith("LOCALSTACK_")
+                || k.equals("XDG_RUNTIME_DIR"));
         env.put("HOME", home.toString());
+        // Runtime records (status, unmount) and daemon logs of this test only.
+        env.put("XDG_STATE_HOME", home.resolve(".local/state").toString());
         env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
         env.put("XDG_CACHE_HOME", home.resolve(".cache").toString());
         env.put("XDG_DATA_HOME", home.resolve(".local/share").toString());
         return env;
     }
 
+    /** The command that starts the app on the test class path, before its arguments. */
+    static List<String> javaCommand(Path home) {
+        return List.of(ProcessHandle.current().info().command().orElse("java"), "-Duser.home=" + home, "-cp",
+                System.getProperty("java.class.path"), "io.localstackmount.app.Main");
+    }
+
     private static ProcessBuilder builder(Path cwd, Path home, Path log, List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-Duser.home=" + home);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("io.localstackmount.app.Main");
+        List<String> command = new ArrayList<>(javaCommand(home));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());

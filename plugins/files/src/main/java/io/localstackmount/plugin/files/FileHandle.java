@@ -53,6 +53,16 @@ final class FileHandle implements OpenFile {
     }
 
     @Override
+    public boolean updateUnsavedMetadata(String key, String value) {
+        return content.updateUnsavedMetadata(key, value);
+    }
+
+    @Override
+    public boolean updateUnsavedContentType(String contentType) {
+        return content.updateUnsavedContentType(contentType);
+    }
+
+    @Override
     public void markUnlinked() {
         content.markUnlinked();
     }

@@ -1,5 +1,6 @@
 package io.localstackmount.plugin.files;
 
+import io.localstackmount.api.ContentTypes;
 import io.localstackmount.api.Errno;
 import io.localstackmount.api.FsContext;
 import io.localstackmount.api.FsException;
@@ -12,7 +13,6 @@ import io.localstackmount.api.OpenFlags;
 import io.localstackmount.api.PosixMetadata;
 import io.localstackmount.api.StagingFile;
 import java.io.IOException;
-import java.net.URLConnection;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -66,6 +66,12 @@ final class StagedFile {
      * object's lock, so that joining a file never waits for its upload.
      */
     private final AtomicInteger handles = new AtomicInteger(1);
+    /** User metadata set while unsaved (xattrs of cp -a, rsync -X), applied over the stored object's at save; null removes. */
+    private final Map<String, String> metadataChanges = new java.util.LinkedHashMap<>();
+    /** A Content-Type chosen while unsaved (user.s3.content-type), or null to keep the stored one or guess. */
+    private String chosenContentType;
+    /** The type the running streamed upload was started with. */
+    private String streamContentType;
     /** For a large object edited in place, which parts the staging file holds; null when it holds everything. */
     private SparseStaging sparse;
 
@@ -164,6 +170,27 @@ final class StagedFile {
         node = change.apply(before);
         explicitMtime |= !node.mtime().equals(before.mtime());
         ownershipChanged |= node.mode() != before.mode() || node.uid() != before.uid() || node.gid() != before.gid();
+        return true;
+    }
+
+    synchronized boolean updateUnsavedMetadata(String key, String value) {
+        if (!dirty || unlinked) {
+            return false;
+        }
+        metadataChanges.put(key, value);
+        return true;
+    }
+
+    synchronized boolean updateUnsavedContentType(String contentType) {
+        if (!dirty || unlinked) {
+            return false;
+        }
+        chosenContentType = contentType;
+        if (stream != null && !contentType.equals(streamContentType)) {
+            // A completed multipart upload keeps the type it started with: upload the whole file at close instead.
+            stopStreaming();
+            appendOnly = false;
+        }
         return true;
     }
 
@@ -275,6 +302,8 @@ final class StagedFile {
         stored = true;
         dirty = false;
         appendOnly = false;
+        metadataChanges.clear();
+        chosenContentType = null;
         if (sparse != null) {
             sparse.saved(path, uploaded);
         }
@@ -329,8 +358,20 @@ final class StagedFile {
                 }
             }
         }
-        if (contentType == null) {
-            contentType = guessContentType(target.name());
+        if (chosenContentType != null) {
+            contentType = chosenContentType;
+        } else if (contentType == null) {
+            contentType = ContentTypes.guess(target.name());
+        }
+        if (!metadataChanges.isEmpty()) {
+            base = new java.util.HashMap<>(base);
+            for (Map.Entry<String, String> change : metadataChanges.entrySet()) {
+                if (change.getValue() == null) {
+                    base.remove(change.getKey());
+                } else {
+                    base.put(change.getKey(), change.getValue());
+                }
+            }
         }
         Node n = node;
         Map<String, String> metadata = PosixMetadata.of(base, NodeType.FILE, n.mode(), n.uid(), n.gid(), n.mtime());
@@ -393,8 +434,9 @@ final class StagedFile {
             // The final mtime is unknown yet: without the key, the completed object's Last-Modified stands for it.
             metadata.remove(PosixMetadata.MTIME);
             try {
+                streamContentType = ContentTypes.guess(path.name());
                 stream = MultipartStream.start(ctx, path, stagingFile, uploads.partSize(),
-                        uploads.parallelism(), metadata, guessContentType(path.name()));
+                        uploads.parallelism(), metadata, streamContentType);
                 streamMetadata = metadata;
             } catch (FsException e) {
                 LOG.info("could not start streaming {} ({}); it is uploaded when closed", path, e.getMessage());
@@ -497,10 +539,5 @@ final class StagedFile {
             }
             throw (RuntimeException) e;
         }
-    }
-
-    private static String guessContentType(String name) {
-        String guessed = URLConnection.getFileNameMap().getContentTypeFor(name);
-        return guessed != null ? guessed : "application/octet-stream";
     }
 }

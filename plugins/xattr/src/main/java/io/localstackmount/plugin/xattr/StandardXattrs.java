@@ -37,9 +37,15 @@ import org.slf4j.LoggerFactory;
  * metadata (the store re-sends Content-Type); the POSIX keys ride along untouched. An implicit
  * folder gets a marker that carries the metadata, as chmod gives it one. Content-Type cannot be
  * changed by the store's copy, so setting it rewrites the object (download, upload) up to a size
- * limit. A file with unsaved data answers ENOTSUP: its pending upload cannot carry metadata.
- * Every change is reported to the namespace, because a copy changes Last-Modified and may change
- * the ETag.
+ * limit. A file open with unsaved data takes the change with its upload (cp -a and rsync -X set
+ * attributes on the file they are writing). Every change is reported to the namespace, because a
+ * copy changes Last-Modified and may change the ETag.
+ *
+ * <p>Tools that copy attributes ({@code cp -a}, {@code mv} across file systems, {@code rsync -aX})
+ * copy every name {@code listxattr} gives, {@code user.s3.etag} and its read-only siblings too, and
+ * {@code rsync -X} removes names the source lacks. So setting or removing a read-only
+ * {@code user.s3.*} name is accepted and ignored (logged at debug): those values belong to the
+ * object S3 stores, and a copy gets its own. Only {@code user.s3.content-type} is ever stored.
  */
 final class StandardXattrs implements XattrOps {
     private static final Logger LOG = LoggerFactory.getLogger(StandardXattrs.class);
@@ -126,29 +132,76 @@ final class StandardXattrs implements XattrOps {
     @Override
     public void setxattr(FsPath path, String name, byte[] value) {
         XattrName n = XattrName.of(name);
+        if (ignoredSystemName(n, path, "set")) {
+            return;
+        }
         refuseUnwritable(n, path, "set");
         if (n.kind() == XattrName.Kind.SYSTEM) { // only Content-Type gets here
             String type = contentType(n, value);
-            setContentType(stored(path, writableNode(path, "set " + name)), type);
+            Node node = writableNode(path, "set " + name);
+            if (!pending(path, f -> f.updateUnsavedContentType(type))) {
+                setContentType(stored(path, node), type);
+            }
             return;
         }
         n.requireStorableKey();
         String header = MetadataText.encode(name, value);
-        changeMetadata(stored(path, writableNode(path, "set " + name)), n, header);
+        Node node = writableNode(path, "set " + name);
+        if (!pending(path, f -> f.updateUnsavedMetadata(n.metadataKey(), header))) {
+            changeMetadata(stored(path, node), n, header);
+        }
     }
 
     @Override
     public void removexattr(FsPath path, String name) {
         XattrName n = XattrName.of(name);
-        refuseUnwritable(n, path, "remove");
-        if (n.kind() == XattrName.Kind.SYSTEM) {
-            throw new FsException(Errno.EPERM, "cannot remove " + name + " of " + path
-                    + ": every object has a Content-Type; set another one instead");
+        if (ignoredSystemName(n, path, "remove") || n.kind() == XattrName.Kind.SYSTEM) {
+            // Every object has a Content-Type: removing it (rsync -X from a file without one) keeps it.
+            return;
         }
-        changeMetadata(stored(path, writableNode(path, "remove " + name)), n, null);
+        refuseUnwritable(n, path, "remove");
+        Node node = writableNode(path, "remove " + name);
+        if (!pending(path, f -> f.updateUnsavedMetadata(n.metadataKey(), null))) {
+            changeMetadata(stored(path, node), n, null);
+        }
     }
 
-    /** The node at a path whose attributes may change; ENOTSUP for buckets, the root and unsaved files. */
+    /**
+     * True for the read-only {@code user.s3.*} names (and unknown ones under the prefix): copying tools
+     * set and remove them, and a copy has its own ETag, size and key; accepted, nothing changes.
+     */
+    private static boolean ignoredSystemName(XattrName n, FsPath path, String verb) {
+        boolean readOnly = n.kind() == XattrName.Kind.RESERVED
+                || n.kind() == XattrName.Kind.SYSTEM && n.system() != SystemAttribute.CONTENT_TYPE;
+        if (readOnly) {
+            LOG.debug("{} {} on {}: S3 system metadata, kept as S3 has it (accepted for tools that copy attributes)", verb, n.name(), path);
+        }
+        return readOnly;
+    }
+
+    /**
+     * Applies a change to the unsaved data of a descriptor open on {@code path}; false when none holds
+     * any. ENOTSUP when unsaved data cannot take it (a files provider without the api's support):
+     * changing the stored object would be overwritten by the upload.
+     */
+    private boolean pending(FsPath path, java.util.function.Predicate<OpenFile> change) {
+        boolean unsaved = false;
+        for (OpenFile file : ctx.openFiles().openAt(path)) {
+            if (file.unsavedNode().isPresent()) {
+                unsaved = true;
+                if (change.test(file)) {
+                    return true;
+                }
+            }
+        }
+        if (unsaved) {
+            throw new FsException(Errno.ENOTSUP, "cannot change the attributes of " + path + " while it is open with unsaved"
+                    + " data: its files provider cannot store them with the upload; set them after closing the file");
+        }
+        return false;
+    }
+
+    /** The node at a path whose attributes may change; ENOTSUP for buckets and the root, and for unsaved data that cannot take them. */
     private Node writableNode(FsPath path, String what) {
         if (!path.isObject()) {
             throw new FsException(Errno.ENOTSUP, "cannot " + what + " on " + path
@@ -158,15 +211,6 @@ final class StandardXattrs implements XattrOps {
         if (node.type() == NodeType.SYMLINK) {
             throw new FsException(Errno.EPERM, "cannot " + what + " on symlink " + path + ": user attributes are not"
                     + " permitted on symlinks (as on Linux)");
-        }
-        for (OpenFile file : ctx.openFiles().openAt(path)) {
-            if (file.unsavedNode().isPresent()) {
-                // The files plugin uploads with the metadata it read; the api cannot hand it ours.
-                LOG.info("cannot {} on {} while it is open with unsaved data: answering ENOTSUP;"
-                        + " set the attribute after the file is closed", what, path);
-                throw new FsException(Errno.ENOTSUP, "cannot " + what + " on " + path + " while it is open with unsaved data:"
-                        + " the pending upload cannot carry user metadata; set it after closing the file");
-            }
         }
         return node;
     }
