@@ -114,7 +114,7 @@ class CommandLineIT {
     }
 
     @Test
-    @DisplayName("with no endpoint answering, it exits non-zero quickly and mentions --embedded")
+    @DisplayName("with no endpoint answering, it exits non-zero quickly, says which setting to correct and mentions the built-in server")
     void noEndpoint(@TempDir Path tmp) throws Exception {
         Path log = tmp.resolve("out.log");
         long start = System.nanoTime();
@@ -125,7 +125,7 @@ class CommandLineIT {
             System.out.println("CommandLineIT: no endpoint, exited " + p.exitValue() + " after " + millis + " ms");
             String out = read(log);
             assertNotEquals(0, p.exitValue(), out);
-            assertTrue(out.contains("--embedded"), out);
+            assertTrue(out.contains("correct --endpoint") && out.contains("-embedded"), out);
             assertFalse(FuseMount.isMounted(tmp.resolve("mnt")));
         } finally {
             if (p.isAlive()) {
