@@ -206,7 +206,13 @@ public final class CachedNamespace implements Namespace {
             String name = path.name();
             if (parent.entries().containsKey(name)) {
                 if (headUnknown && parent.metadataUnknown().contains(name)) {
-                    parent.heads().await(name); // fills the node cache
+                    // Fills the node cache. A folder asks for its marker alone: find looks up every
+                    // folder it descends into, and a file lookup (ls -l) starts the batch anyway.
+                    if (parent.entries().get(name).isDirectory()) {
+                        parent.heads().awaitAlone(name);
+                    } else {
+                        parent.heads().await(name);
+                    }
                     Optional<Node> learnt = nodes.getIfPresent(path);
                     if (learnt == null) {
                         // Evicted since (a full cache): ask again for this name alone.

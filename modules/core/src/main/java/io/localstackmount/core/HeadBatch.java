@@ -38,9 +38,22 @@ final class HeadBatch {
 
     /** Waits until the metadata of {@code name} was learnt (or failed); starts the batch the first time. */
     void await(String name) {
+        claimAndWait(name, true);
+    }
+
+    /**
+     * Waits until the metadata of {@code name} was learnt, asking for it alone when nobody has yet:
+     * the kernel looks a folder up before {@code find} reads it, and that must not HEAD every file
+     * beside it.
+     */
+    void awaitAlone(String name) {
+        claimAndWait(name, false);
+    }
+
+    private void claimAndWait(String name, boolean startBatch) {
         CompletableFuture<Void> mine = new CompletableFuture<>();
         CompletableFuture<Void> other = claimed.putIfAbsent(name, mine);
-        if (started.compareAndSet(false, true)) {
+        if (startBatch && started.compareAndSet(false, true)) {
             startLanes();
         }
         if (other == null) {
