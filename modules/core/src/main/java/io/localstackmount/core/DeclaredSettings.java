@@ -60,7 +60,7 @@ public final class DeclaredSettings {
             throw new IllegalArgumentException("setting '" + setting.name() + "' = '" + raw + "' is not "
                     + switch (setting.type()) {
                         case SIZE -> "a size such as 8m, 512k or 1g";
-                        case SECONDS -> "a time such as 30, 30s, 5m or 1h";
+                        case SECONDS -> "a time of 0 or more, such as 30, 30s, 5m or 1h";
                         default -> "a whole number";
                     }, e);
         }
@@ -100,6 +100,10 @@ public final class DeclaredSettings {
             default -> unit = 0;
         }
         String number = unit == 0 ? s : s.substring(0, s.length() - 1);
-        return Math.multiplyExact(Long.parseLong(number.trim()), unit == 0 ? 1 : unit);
+        long seconds = Math.multiplyExact(Long.parseLong(number.trim()), unit == 0 ? 1 : unit);
+        if (seconds < 0) {
+            throw new IllegalArgumentException("a time cannot be negative");
+        }
+        return seconds;
     }
 }

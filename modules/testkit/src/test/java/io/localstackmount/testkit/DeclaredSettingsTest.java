@@ -137,7 +137,7 @@ class DeclaredSettingsTest {
         }
 
         @ParameterizedTest(name = "time {0} is refused")
-        @CsvSource({"5d", "soon", "''", "1.5h", "m"})
+        @CsvSource({"5d", "soon", "''", "1.5h", "m", "-5", "-1m"})
         void malformedTimes(String given) {
             String message = refusal(Map.of("wait", given));
             assertTrue(message.contains("'wait'"), message);
