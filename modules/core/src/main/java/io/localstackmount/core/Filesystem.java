@@ -106,6 +106,7 @@ public final class Filesystem implements AutoCloseable {
             // A plugin refused its settings: nothing is mounted, so nothing may stay behind either.
             kept.close();
             stopThreadsAndStaging();
+            closeContentCache(); // a plugin that took it before failing leaves its lock behind otherwise
             throw e;
         }
     }
@@ -246,13 +247,15 @@ public final class Filesystem implements AutoCloseable {
         handles.discardAll();
         stopThreadsAndStaging();
         LOG.debug("S3 requests of this mount: {}", store.summary());
-        synchronized (this) {
-            if (contentCache != null) {
-                LOG.debug("content cache {}: {}", contentCache.root(), contentCache.stats());
-                contentCache.close();
-            }
-        }
+        closeContentCache();
         store.close();
+    }
+
+    private synchronized void closeContentCache() {
+        if (contentCache != null) {
+            LOG.debug("content cache {}: {}", contentCache.root(), contentCache.stats());
+            contentCache.close();
+        }
     }
 
     /** Waits up to {@code seconds} for {@code pool}'s tasks to end; false when some still run. */
